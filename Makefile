@@ -1,0 +1,37 @@
+# The README's commands. Each target creates .venv and installs the pinned
+# dependencies when they are missing or out of date, so a fresh clone needs
+# nothing installed by hand.
+PYTHON ?= python3
+VENV := .venv
+STAMP := $(VENV)/.installed
+# nbgrader runs `alembic` from PATH whenever it opens a gradebook.
+export PATH := $(abspath $(VENV)/bin):$(PATH)
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: demo test bench release gradescope clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet -c constraints.txt -e .
+	touch $@
+
+demo: $(STAMP)
+	$(VENV)/bin/python -m autograder demo
+
+test: $(STAMP)
+	$(VENV)/bin/python -m pytest
+
+bench: $(STAMP)
+	$(VENV)/bin/python -m bench
+
+# Regenerates release/ from source/ with the real nbgrader (without --force it
+# silently keeps a stale release).
+release: $(STAMP)
+	$(VENV)/bin/nbgrader generate_assignment simple_nn --force \
+	    --GenerateAssignment.no_database=True --SaveCells.enabled=False
+
+gradescope: $(STAMP)
+	$(VENV)/bin/python -m autograder gradescope
+
+clean:
+	rm -rf $(VENV) dist build *.egg-info

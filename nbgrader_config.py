@@ -1,0 +1,20 @@
+"""nbgrader settings for the simple_nn course. nbgrader reads this file only
+from the current directory, so run nbgrader (and `python -m autograder`) from
+the course root."""
+
+c = get_config()  # noqa: F821 (injected by nbgrader)
+
+c.CourseDirectory.course_id = "simple-nn"
+
+# nbgrader forces the source notebook's kernelspec on every submission; pin
+# the one that every Jupyter with ipykernel has.
+c.Execute.kernel_name = "python3"
+# Per cell, not per notebook. The slowest solution cell (training) needs < 1 s.
+c.Execute.timeout = 60
+
+# Put back test cells a student deleted (each test cell sits directly after
+# its answer cell, which this option relies on).
+c.OverwriteCells.add_missing_cells = True
+
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
