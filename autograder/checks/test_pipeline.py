@@ -1,0 +1,50 @@
+"""The student's own generate_data, init_params and train, working together.
+
+Unlike every other check, this one uses only the student's code, so a
+mistake anywhere may cost its points too: it is tagged `pipeline`.
+"""
+import numpy as np
+import pytest
+
+from . import expect, oracles
+from .secret import coefficients, generator
+
+# Learning rate 0.01 and 100 iterations do not converge (the bias is still
+# near 3.2); 0.02 and 500 do, well within these tolerances.
+LEARNING_RATE, N_ITERATIONS = 0.02, 500
+WEIGHT_TOLERANCE, BIAS_TOLERANCE = 0.05, 0.1
+N_OBSERVATIONS = 1000
+
+
+def learn(student, true_weights, true_bias, seed):
+    """Run the student's pipeline; return what it learned and the run's data."""
+    data = student.generate_data(N_OBSERVATIONS, np.array(true_weights), true_bias, np.random.default_rng(seed))
+    inputs, targets = expect.results(data, "generate_data", ("inputs", "targets"))
+    start = student.init_params(len(true_weights), np.random.default_rng(seed + 1))
+    weights, bias = expect.results(start, "init_params", ("weights", "bias"))
+    value = student.train(inputs, targets, weights, bias, learning_rate=LEARNING_RATE, n_iterations=N_ITERATIONS)
+    weights, bias, losses = expect.results(value, "train", ("weights", "bias", "losses"))
+    return (expect.array(weights, "the learned weights").ravel(), expect.scalar(bias, "the learned bias"),
+            expect.array(losses, "losses", finite=False).ravel(), expect.array(inputs, "inputs"),
+            expect.array(targets, "targets"))
+
+
+@pytest.mark.points(2)
+def test_learns_the_coefficients(student, artifacts):
+    """Do your generate_data, init_params and train together learn 2, -3 and 5, and other coefficients too?"""
+    weights, bias, losses, inputs, targets = learn(student, [2.0, -3.0], 5.0, seed=2)
+    if inputs.shape == (N_OBSERVATIONS, 2) and targets.size == N_OBSERVATIONS and weights.size == 2:
+        artifacts.update(losses=losses, targets=targets.ravel(),
+                         outputs=oracles.outputs(inputs, weights, bias).ravel(), weights=weights, bias=bias)
+    setting = f"learning rate {LEARNING_RATE} and {N_ITERATIONS} iterations"
+    assert weights.size == 2 and np.allclose(weights, [2.0, -3.0], atol=WEIGHT_TOLERANCE) and abs(
+        bias - 5.0) < BIAS_TOLERANCE, (
+        f"with {setting}, your own functions should learn weights within {WEIGHT_TOLERANCE} of (2, -3) "
+        f"and a bias within {BIAS_TOLERANCE} of 5")
+    gen = generator("pipeline secret")
+    secret_weights, secret_bias = coefficients(gen, 3)
+    weights, bias, *_ = learn(student, secret_weights, secret_bias, seed=int(gen.integers(1 << 30)))
+    assert weights.size == 3 and np.allclose(weights, secret_weights, atol=WEIGHT_TOLERANCE) and abs(
+        bias - secret_bias) < BIAS_TOLERANCE, (
+        f"your functions learn 2, -3 and 5 but not other coefficients given to generate_data "
+        f"(with {setting}): are the lesson's numbers written into a function?")

@@ -1,0 +1,33 @@
+"""Checks of predict(inputs, weights, bias)."""
+import numpy as np
+import pytest
+
+from . import expect, oracles
+from .secret import generator
+
+
+@pytest.mark.points(1)
+def test_values(student):
+    """Are the outputs inputs @ weights + bias, for every observation?"""
+    gen = generator("predict values")
+    n, k = 17, 3
+    inputs, weights, bias = gen.normal(size=(n, k)), gen.normal(size=(k, 1)), gen.normal(size=1)
+    outputs = expect.column(student.predict(inputs, weights, bias), n, "outputs")
+    expected = oracles.outputs(inputs, weights, bias)
+    if np.allclose(outputs, expected):
+        return
+    if np.allclose(outputs, expected - bias):
+        raise AssertionError("the outputs miss the bias: add it, outputs = inputs @ weights + bias")
+    if np.allclose(outputs, expected - 2 * bias):
+        raise AssertionError("the bias is subtracted: outputs = inputs @ weights + bias")
+    raise AssertionError("the outputs are not inputs @ weights + bias (one row of inputs times the weights, "
+                         "plus the bias, for each observation)")
+
+
+@pytest.mark.points(1)
+def test_output_is_a_column(student):
+    """Are the outputs a column of shape (n, 1), for several n and k?"""
+    gen = generator("predict shapes")
+    for n, k in [(1, 1), (6, 2), (9, 4)]:
+        outputs = student.predict(gen.normal(size=(n, k)), gen.normal(size=(k, 1)), gen.normal(size=1))
+        expect.shape(expect.array(outputs, "outputs"), (n, 1), f"with {n} observations of {k} inputs, outputs")

@@ -1,0 +1,107 @@
+"""Grade one notebook: run the hidden checks with pytest, in this (trusted)
+process, against the student's functions running in the sandbox."""
+import contextlib
+import io
+import time
+import traceback
+from pathlib import Path
+
+import pytest
+
+from . import contract, notebook, program
+from .results import ERROR, FAILED, PASSED, CheckResult, Report
+from .sandbox import Limits, Sandbox, StudentFailure
+
+CHECKS = Path(__file__).resolve().parent / "checks"
+
+
+class Student:
+    """The `student` fixture: student.predict(...) calls the student's predict in
+    the sandbox; student.using(reference_helpers=True) passes sandbox options."""
+
+    def __init__(self, sandbox, **options):
+        self._sandbox = sandbox
+        self._options = options
+
+    def using(self, **options):
+        return Student(self._sandbox, **{**self._options, **options})
+
+    def __getattr__(self, name):
+        if name not in contract.FUNCTIONS:
+            raise AttributeError(name)
+
+        def call(*args, **kwargs):
+            return self._sandbox.call(name, args, kwargs, **self._options)
+        return call
+
+
+class _Checks:
+    """A pytest plugin: provides the fixtures and records each check's result."""
+
+    def __init__(self, sandbox):
+        self.sandbox = sandbox
+        self.results = []
+        self.artifacts = {}
+        self.errors = []
+
+    @pytest.fixture
+    def student(self):
+        return Student(self.sandbox)
+
+    @pytest.fixture(name="artifacts")
+    def artifacts_fixture(self):
+        return self.artifacts
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        outcome = yield
+        report = outcome.get_result()
+        if report.when == "call" or (report.failed and report.when == "setup"):
+            self.results.append(self._result(item, call))
+
+    def pytest_collectreport(self, report):
+        if report.failed:
+            self.errors.append(f"collecting {report.nodeid}: {report.longreprtext}")
+
+    def _result(self, item, call):
+        tag = item.module.__name__.rpartition(".")[2].removeprefix("test_")
+        marker = item.get_closest_marker("points")
+        points = marker.args[0] if marker else 1
+        question = (item.function.__doc__ or item.name).strip().splitlines()[0]
+        result = CheckResult(tag, item.name, question, points, 0, FAILED)
+        error = call.excinfo.value if call.excinfo else None
+        if error is None:
+            result.score, result.status = points, PASSED
+        elif isinstance(error, StudentFailure):
+            result.message = str(error)
+        elif isinstance(error, AssertionError):
+            result.message = str(error) or "failed"
+        else:
+            result.status = ERROR
+            result.message = "The grader failed on this check (not your fault); your instructor has been told."
+            self.errors.append(f"{item.nodeid}: " + "".join(
+                traceback.format_exception(type(error), error, error.__traceback__)))
+        return result
+
+
+def grade(path, limits=Limits()):
+    """The Report for the notebook at `path`; raises notebook.UnreadableNotebook."""
+    started = time.perf_counter()
+    cells = notebook.read_code_cells(path)
+    with Sandbox(program.build(cells), limits) as sandbox:
+        checks = _Checks(sandbox)
+        arguments = [str(CHECKS), "-c", str(CHECKS / "pytest.ini"), "--rootdir", str(CHECKS), "-q"]
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            exit_code = pytest.main(arguments, plugins=[checks])
+        if exit_code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) and not checks.errors:
+            checks.errors.append(f"pytest stopped with {exit_code!r}")
+        order = {tag: i for i, tag in enumerate(contract.TAGS)}
+        return Report(
+            notebook=str(path),
+            checks=sorted(checks.results, key=lambda r: order.get(r.tag, len(order))),
+            notes=sandbox.notes(),
+            artifacts=checks.artifacts,
+            grader_errors=checks.errors,
+            seconds=time.perf_counter() - started,
+            confinement=tuple(sandbox.confinement),
+        )

@@ -1,0 +1,59 @@
+"""Read a submitted notebook's code cells, whatever state the notebook is in.
+
+The grader needs only each code cell's source: not nbgrader's metadata (a
+student may have stripped it), not the outputs. It parses the JSON itself:
+nbformat's import alone costs about 2.8 s here (jsonschema's format
+checkers), more than grading a whole notebook.
+"""
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+# A notebook this size is not an answer to this assignment; refuse before parsing it.
+MAX_NOTEBOOK_BYTES = 50 * 1024 * 1024
+
+
+class UnreadableNotebook(Exception):
+    """The file is not a notebook the grader can read; str() is one clear line."""
+
+
+@dataclass(frozen=True)
+class CodeCell:
+    number: int  # 1-based position among all the notebook's cells
+    source: str
+    grade_id: str | None
+
+
+def read_code_cells(path):
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_NOTEBOOK_BYTES:
+            raise UnreadableNotebook(f"{path}: larger than {MAX_NOTEBOOK_BYTES // 2**20} MB, not a notebook for this assignment")
+        raw = path.read_bytes()
+    except OSError as error:
+        raise UnreadableNotebook(f"{path}: cannot be read ({error.strerror or error})") from None
+    try:
+        document = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise UnreadableNotebook(f"{path}: not a notebook (not UTF-8 text)") from None
+    except json.JSONDecodeError as error:
+        raise UnreadableNotebook(
+            f"{path}: not a notebook (invalid JSON at line {error.lineno}, column {error.colno}: {error.msg})") from None
+    if not isinstance(document, dict) or not isinstance(document.get("cells"), list):
+        if isinstance(document, dict) and "worksheets" in document:
+            raise UnreadableNotebook(f"{path}: an nbformat 3 notebook; open it in Jupyter and save it to convert it")
+        raise UnreadableNotebook(f"{path}: not a Jupyter notebook (no list of cells)")
+    cells = []
+    for number, cell in enumerate(document["cells"], start=1):
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        if isinstance(source, list) and all(isinstance(line, str) for line in source):
+            source = "".join(source)
+        if not isinstance(source, str):
+            continue
+        metadata = cell.get("metadata")
+        nbgrader = metadata.get("nbgrader") if isinstance(metadata, dict) else None
+        grade_id = nbgrader.get("grade_id") if isinstance(nbgrader, dict) else None
+        cells.append(CodeCell(number, source, grade_id if isinstance(grade_id, str) else None))
+    return cells

@@ -1,0 +1,142 @@
+"""From a notebook's code cells to the definitions the sandbox runs.
+
+Only imports, function and class definitions and call-free assignments
+(constants, lambdas) are kept: experiments, prints, plots and a stray
+`while True:` at the top level of a cell cannot cost a function its points.
+Cells are parsed here, in the grader, where no student code runs; the sandbox
+receives compiled code objects, one per kept statement, so a statement that
+fails costs only what it defines.
+"""
+import ast
+import marshal
+import re
+from dataclasses import dataclass, field
+
+# Cell magics whose body is Python: grade the body. Other cell magics
+# (%%bash, %%writefile, ...) make the cell not Python.
+PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun"})
+DEFINES = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)|^(\w+)[ \t]*=[ \t]*lambda\b", re.M)
+
+
+@dataclass(frozen=True)
+class Definition:
+    cell: int
+    line: int
+    names: tuple
+    code: bytes  # a marshalled code object, compiled from this one statement
+
+
+@dataclass
+class Program:
+    definitions: list = field(default_factory=list)
+    sources: dict = field(default_factory=dict)  # traceback filename -> source, for readable tracebacks
+    problems: dict = field(default_factory=dict)  # name -> why its definition could not run
+
+    def why_missing(self, name):
+        return self.problems.get(name)
+
+
+def filename(cell_number):
+    return f"<cell {cell_number}>"
+
+
+def build(cells):
+    """The Program for a list of notebook.CodeCell."""
+    program = Program()
+    for cell in cells:
+        source = python_source(cell.source)
+        if source is None:
+            continue
+        try:
+            tree = ast.parse(source)
+        except SyntaxError as error:
+            _blame(program, cell.source, f"cell {cell.number} has a syntax error on line {error.lineno} "
+                                         f"({error.msg}), so nothing in it could be run")
+            continue
+        name = filename(cell.number)
+        program.sources[name] = source
+        for node in tree.body:
+            if not is_definition(node):
+                continue
+            line = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+            try:
+                code = compile(ast.Module(body=[node], type_ignores=[]), name, "exec", dont_inherit=True)
+            except (SyntaxError, ValueError) as error:
+                _blame(program, ast.get_source_segment(source, node) or "", f"cell {cell.number}, line {line}: {error}")
+                continue
+            program.definitions.append(Definition(cell.number, line, defined_names(node), marshal.dumps(code)))
+    return program
+
+
+def _blame(program, text, reason):
+    for match in DEFINES.finditer(text):
+        program.problems[match.group(1) or match.group(2)] = reason
+
+
+def python_source(source):
+    """The cell as Python source (magics translated, line numbers kept), or None."""
+    lines = source.split("\n")
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is not None and lines[first].lstrip().startswith("%%"):
+        magic = lines[first].lstrip()[2:].split(maxsplit=1)
+        if not magic or magic[0] not in PYTHON_CELL_MAGICS:
+            return None
+        lines[first] = ""
+        source = "\n".join(lines)
+    try:
+        ast.parse(source)
+        return source
+    except SyntaxError:
+        pass
+    # Only cells that are not plain Python pay for IPython's import.
+    from IPython.core.inputtransformer2 import TransformerManager
+    try:
+        return TransformerManager().transform_cell(source)
+    except Exception:  # noqa: BLE001 (IPython's transformers raise assorted errors on broken input)
+        return source
+
+
+_ALWAYS_KEPT = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def is_definition(node):
+    if isinstance(node, _ALWAYS_KEPT):
+        return True
+    if isinstance(node, ast.Assign):
+        return all(_is_name_target(t) for t in node.targets) and _call_free(node.value)
+    if isinstance(node, ast.AnnAssign):
+        return node.value is not None and _is_name_target(node.target) and _call_free(node.value)
+    return False
+
+
+def _is_name_target(target):
+    if isinstance(target, ast.Name):
+        return True
+    return isinstance(target, (ast.Tuple, ast.List)) and all(_is_name_target(t) for t in target.elts)
+
+
+def _call_free(expression):
+    """Does evaluating this expression run no code (no calls, no comprehensions)?
+    A lambda's body runs only when called, so it does not count."""
+    pending = [expression]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.Lambda):
+            pending.extend(node.args.defaults + [d for d in node.args.kw_defaults if d is not None])
+            continue
+        if isinstance(node, (ast.Call, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp,
+                             ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr)):
+            return False
+        pending.extend(ast.iter_child_nodes(node))
+    return True
+
+
+def defined_names(node):
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return (node.name,)
+    if isinstance(node, ast.Import):
+        return tuple(alias.asname or alias.name.partition(".")[0] for alias in node.names)
+    if isinstance(node, ast.ImportFrom):
+        return tuple(alias.asname or alias.name for alias in node.names)
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+    return tuple(n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name))
