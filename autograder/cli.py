@@ -1,21 +1,81 @@
-"""`python -m autograder`: a thin command line over the kit's verbs."""
+"""`python -m autograder VERB ...`: a thin command line over the kit's verbs.
+
+Exit status: 0 the work was done (whatever the scores); 2 the input is not a
+readable notebook (or course); 1 the kit itself failed.
+"""
 import argparse
+import json
 import sys
+import traceback
+
+GRADED, GRADER_FAILED, BAD_INPUT = 0, 1, 2
 
 
 def build_parser():
-    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
-    verbs = parser.add_subparsers(dest="verb", required=True)
-    verbs.add_parser("demo", help="regenerate the release and run the solution notebook")
+    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
+
+    grade = verbs.add_parser("grade", help="grade one notebook with the hidden checks")
+    grade.add_argument("notebook")
+    grade.add_argument("--json", action="store_true", help="print Gradescope's results.json document")
+    _limits_options(grade)
+
+    check = verbs.add_parser("check", help="self-check: what passes, what fails and why")
+    check.add_argument("notebook")
+    _limits_options(check)
+
+    verbs.add_parser("demo", help="the main job of `make demo`")
     return parser
+
+
+def _limits_options(parser):
+    parser.add_argument("--timeout", type=float, metavar="SECONDS",
+                        help="wall-clock limit per call of a student function (default 10)")
+
+
+def _limits(args):
+    from .sandbox import Limits
+    if args.timeout is None:
+        return Limits()
+    if not args.timeout > 0:
+        raise SystemExit("error: --timeout must be a positive number of seconds")
+    return Limits(call_seconds=args.timeout)
 
 
 def main(argv=None):
     args = build_parser().parse_args(argv)
+    if args.verb in ("grade", "check"):
+        return _grade(args)
     if args.verb == "demo":
         from . import demo
         return demo.main()
-    return 2
+    return GRADER_FAILED
+
+
+def _grade(args):
+    from . import grading, render, results
+    from .notebook import UnreadableNotebook
+    try:
+        report = grading.grade(args.notebook, _limits(args))
+    except UnreadableNotebook as error:
+        print(f"error: {error}", file=sys.stderr)
+        if args.verb == "grade" and args.json:
+            print(json.dumps(results.unreadable(f"Your submission could not be graded: {error}")))
+        return BAD_INPUT
+    except Exception:  # noqa: BLE001 (the grader's own failure: say so, with the details)
+        print("error: the grader failed (not the notebook's fault); details:", file=sys.stderr)
+        traceback.print_exc()
+        return GRADER_FAILED
+    if args.verb == "check":
+        print(render.table(report))
+    elif args.json:
+        print(json.dumps(report.gradescope(), indent=1))
+    else:
+        print(render.check_lines(report))
+    for error in report.grader_errors:
+        print(f"grader error: {error}", file=sys.stderr)
+    return GRADER_FAILED if report.grader_errors else GRADED
 
 
 if __name__ == "__main__":

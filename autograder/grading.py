@@ -90,7 +90,7 @@ def grade(path, limits=Limits()):
     cells = notebook.read_code_cells(path)
     with Sandbox(program.build(cells), limits) as sandbox:
         checks = _Checks(sandbox)
-        arguments = [str(CHECKS), "-c", str(CHECKS / "pytest.ini"), "--rootdir", str(CHECKS), "-q"]
+        arguments = [str(CHECKS), "-c", str(CHECKS / "pytest.ini"), "--rootdir", str(CHECKS)]
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
             exit_code = pytest.main(arguments, plugins=[checks])
         if exit_code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) and not checks.errors:

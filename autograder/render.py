@@ -1,0 +1,43 @@
+"""Reports as text: the self-check table for students, one line per check for graders."""
+import textwrap
+
+from .results import PASSED
+
+WIDTH = 100
+
+
+def table(report):
+    """Per function: points, and for each failed check the question and why it failed."""
+    lines = [f"{report.notebook}: {report.score:g} of {report.max_score:g} points", ""]
+    for tag, (score, points, failed) in report.by_tag().items():
+        status = "ok" if not failed else "FAILED"
+        lines.append(f"  {tag:<18} {score:>3g} / {points:<3g} {status}")
+        for check in failed:
+            lines.append(f"      - {check.question}")
+            lines.extend(_indented(check.message, "        "))
+    if report.notes:
+        lines += ["", "Problems running your notebook's definitions:"]
+        for note in report.notes:
+            lines.extend(_indented(note, "  - ", "    "))
+    if report.grader_errors:
+        lines += ["", "The grader itself failed on some checks (not your fault): please report it."]
+    return "\n".join(lines)
+
+
+def check_lines(report):
+    """One line per check: score, points, tag and question; then the total."""
+    lines = [f"{c.score:>3g}/{c.points:<3g} {'pass' if c.status == PASSED else c.status:<6} {c.title}"
+             for c in report.checks]
+    lines.append(f"total {report.score:g} / {report.max_score:g} ({report.seconds:.2f} s)")
+    return "\n".join(lines)
+
+
+def _indented(text, first, rest=None):
+    rest = first if rest is None else rest
+    out = []
+    for number, paragraph in enumerate(text.splitlines() or [""]):
+        wrapped = textwrap.wrap(paragraph, WIDTH - len(first), drop_whitespace=False,
+                                replace_whitespace=False) or [""]
+        for index, line in enumerate(wrapped):
+            out.append((first if number == 0 and index == 0 else rest) + line.rstrip())
+    return out

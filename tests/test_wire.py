@@ -1,0 +1,73 @@
+"""The reply codec: only plain data crosses from the sandbox to the grader."""
+import json
+import struct
+
+import numpy as np
+import pytest
+
+from autograder.sandbox import wire
+
+
+def roundtrip(value):
+    return wire.decode(wire.encode(value))
+
+
+def test_plain_data_survives_the_trip():
+    """Do arrays, numbers, strings, lists, tuples and dicts come back equal, with their types?"""
+    value = {"a": (np.arange(6.0).reshape(2, 3), [1, 2.5, None, "x", True]), "b": np.float32(1.5),
+             "c": np.zeros((0, 3), dtype=np.int16), "d": np.array(2.0), "e": 3 + 0j}
+    back = roundtrip(value)
+    assert np.array_equal(back["a"][0], value["a"][0]) and back["a"][0].dtype == np.float64
+    assert isinstance(back["a"], tuple) and back["a"][1] == [1, 2.5, None, "x", True]
+    assert back["b"] == np.float32(1.5) and isinstance(back["b"], np.float32)
+    assert back["c"].shape == (0, 3) and back["c"].dtype == np.int16
+    assert back["d"].shape == ()
+
+
+def test_objects_come_back_as_names_not_objects():
+    """Does anything that is not plain data (a Generator, a class instance) arrive only as its type name?"""
+    class Sneaky:
+        def __eq__(self, other):
+            return True
+    back = roundtrip([np.random.default_rng(0), Sneaky(), np.array([object()], dtype=object)])
+    assert back == [wire.Unsupported("Generator"), wire.Unsupported("Sneaky"), wire.Unsupported("ndarray")]
+
+
+def test_subclasses_of_numbers_lose_their_behaviour():
+    """Does a float subclass with a lying __eq__ arrive as a plain float?"""
+    class AlwaysEqual(float):
+        def __eq__(self, other):
+            return True
+    back = roundtrip(AlwaysEqual(2.0))
+    assert type(back) is float and back != 3.0
+
+
+def document(tree, tail=b""):
+    body = json.dumps(tree).encode()
+    return struct.pack(">I", len(body)) + body + tail
+
+
+@pytest.mark.parametrize("payload", [
+    b"", b"\x00\x00\x00\x05{}", document({"nope": 1}), document({"v": [1]}),
+    document({"array": ["|O", [1], 8]}, b"\x00" * 8),  # object dtype (would need pickle)
+    document({"array": ["<f8", [2], 16]}, b"\x00" * 8),  # claims more bytes than sent
+    document({"array": ["<f8", [1], 8]}, b"\x00" * 9),  # trailing bytes
+    document({"array": ["V8", [1], 8]}, b"\x00" * 8),  # raw void bytes
+    document({"dict": [[1, {"v": 2}]]}),
+])
+def test_malformed_replies_are_rejected(payload):
+    """Is every reply that is not well-formed plain data refused?"""
+    with pytest.raises(wire.WireError):
+        wire.decode(payload)
+
+
+def test_deep_nesting_is_cut_off():
+    """Does an absurdly nested reply arrive truncated rather than exhaust the grader?"""
+    value = []
+    for _ in range(100):
+        value = [value]
+    back = roundtrip(value)
+    depth = 0
+    while isinstance(back, list) and back:
+        back, depth = back[0], depth + 1
+    assert depth <= wire.MAX_DEPTH + 1 and isinstance(back, wire.Unsupported)
