@@ -44,14 +44,24 @@ def default_jobs():
 
 
 def grade_many(paths, jobs=None, limits=Limits()):
-    """Yield (path, outcome) for every path, in the order they finish."""
-    pending = list(paths)
+    """Start grading every path at once; return an iterator of (path, outcome)
+    in the order they finish. The grading processes start before this returns,
+    so the caller's own work overlaps with theirs."""
+    pending = [str(path) for path in paths]
     jobs = max(1, min(jobs or default_jobs(), len(pending) or 1))
-    while pending:
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-            futures = {pool.submit(grade_one, str(path), limits): path for path in pending}
-            broken = []
+    pool, futures = _submit(pending, jobs, limits)
+    return _finished(pool, futures, pending, jobs, limits)
+
+
+def _submit(paths, jobs, limits):
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
+    return pool, {pool.submit(grade_one, path, limits): path for path in paths}
+
+
+def _finished(pool, futures, pending, jobs, limits):
+    while futures:
+        broken = []
+        with pool:
             for future in as_completed(futures):
                 path = futures[future]
                 try:
@@ -61,9 +71,11 @@ def grade_many(paths, jobs=None, limits=Limits()):
                     continue
                 pending.remove(path)
                 yield path, outcome
+        futures = {}
         if broken:
             # A grading process died (not student code: that runs in the sandbox).
-            # Blame the first such submission, then start fresh for the rest.
-            culprit = broken[0]
-            pending.remove(culprit)
-            yield culprit, GraderFailure("a grading process died while grading this submission")
+            # Blame the first such submission, then start afresh for the rest.
+            pending.remove(broken[0])
+            yield broken[0], GraderFailure("a grading process died while grading this submission")
+            if pending:
+                pool, futures = _submit(pending, jobs, limits)

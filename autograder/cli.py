@@ -8,7 +8,7 @@ import json
 import sys
 import traceback
 
-GRADED, GRADER_FAILED, BAD_INPUT = 0, 1, 2
+GRADED, GRADER_FAILED, BAD_INPUT, FLAGGED = 0, 1, 2, 3
 
 
 def build_parser():
@@ -24,6 +24,21 @@ def build_parser():
     check = verbs.add_parser("check", help="self-check: what passes, what fails and why")
     check.add_argument("notebook")
     _limits_options(check)
+
+    autograde = verbs.add_parser("autograde", help="grade every submission into nbgrader's gradebook",
+                                 description="Run from the course root. Exit status 3: some submissions "
+                                             "were flagged for manual grading.")
+    autograde.add_argument("assignment")
+    autograde.add_argument("--student", help="grade only this student")
+    autograde.add_argument("--db", metavar="URL", help="the gradebook's database URL (default: nbgrader's)")
+    autograde.add_argument("--jobs", type=int, metavar="N", help="grading processes (default: every core)")
+    _limits_options(autograde)
+
+    for verb, text in (("feedback", "write each student's feedback page (HTML) under feedback/"),
+                       ("report", "write the class report: grades.csv and class.png under reports/")):
+        pages = verbs.add_parser(verb, help=text)
+        pages.add_argument("assignment")
+        pages.add_argument("--db", metavar="URL", help="the gradebook's database URL (default: nbgrader's)")
 
     verbs.add_parser("demo", help="the main job of `make demo`")
     return parser
@@ -47,6 +62,10 @@ def main(argv=None):
     args = build_parser().parse_args(argv)
     if args.verb in ("grade", "check"):
         return _grade(args)
+    if args.verb == "autograde":
+        return _autograde(args)
+    if args.verb in ("feedback", "report"):
+        return _write_pages(args)
     if args.verb == "demo":
         from . import demo
         return demo.main()
@@ -76,6 +95,44 @@ def _grade(args):
     for error in report.grader_errors:
         print(f"grader error: {error}", file=sys.stderr)
     return GRADER_FAILED if report.grader_errors else GRADED
+
+
+def _course(args):
+    from .course import Course
+    return Course(".", args.assignment, db_url=getattr(args, "db", None))
+
+
+def _autograde(args):
+    from . import classgrade
+    from .course import CourseError
+    if args.jobs is not None and args.jobs < 1:
+        raise SystemExit("error: --jobs must be at least 1")
+    try:
+        course = _course(args)
+        summary = classgrade.autograde(course, args.student, args.jobs, _limits(args))
+    except CourseError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return BAD_INPUT
+    print("\n".join(summary.lines(course)))
+    return FLAGGED if summary.flagged else GRADED
+
+
+def _write_pages(args):
+    from .course import CourseError
+    try:
+        course = _course(args)
+        if args.verb == "feedback":
+            from . import feedback
+            paths = feedback.write_all(course)
+            print(f"{len(paths)} feedback pages under {course.root / course.feedback_directory}")
+        else:
+            from . import classreport
+            for path in classreport.write(course):
+                print(path)
+    except CourseError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return BAD_INPUT
+    return GRADED
 
 
 if __name__ == "__main__":

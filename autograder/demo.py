@@ -1,36 +1,75 @@
-"""The main job of `make demo`: regenerate the release from the source with
-the real nbgrader, then run the solution notebook headlessly and show what the
-network learned next to the truth."""
-import os
-import subprocess
+"""`make demo`: the whole instructor workflow on a sample class.
+
+Builds a course in a temporary folder from the sample submissions shipped
+with the kit (samples/): correct answers in several styles, typical
+mistakes, a cheater, a broken notebook, a notebook under the wrong name.
+Then grades them into an nbgrader sqlite gradebook, writes every student's
+feedback page and the class report, and prints the grades and where the
+files are.
+"""
+import json
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-from . import contract
-from .lesson import run_to_convergence
+from samples import corpus
+from samples import course as sample_course
 
-ROOT = Path(__file__).resolve().parent.parent
-TRUE_WEIGHTS = (2.0, -3.0)
-TRUE_BIAS = 5.0
+from . import classgrade, classreport, contract, feedback
+from .course import Course
 
-
-def regenerate_release():
-    env = dict(os.environ, PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
-    subprocess.run(
-        ["nbgrader", "generate_assignment", contract.ASSIGNMENT, "--force",
-         "--GenerateAssignment.no_database=True", "--SaveCells.enabled=False", "--log-level=WARN"],
-        cwd=ROOT, env=env, check=True)
+STUDENT_NAMES = ("ada", "ben", "chloe", "dev", "emma", "farid", "grace", "hugo", "ines", "jonas", "kim",
+                 "leo", "mia", "noor", "omar", "priya")
 
 
-def main():
+def sample_class():
+    """{student: (what they did, what they submitted)}: a few of every kind of sample."""
+    chosen = (corpus.by_kind(corpus.CORRECT)[:4] + corpus.by_kind(corpus.WRONG)[1:7]
+              + corpus.by_kind(corpus.CHEAT)[:2] + [corpus.by_name("release_stubs")])
+    students = {name: (sample.description, sample.notebook()) for name, sample in zip(STUDENT_NAMES, chosen)}
+    solved = corpus.by_name("lesson_solution").notebook()
+    broken = json.dumps(solved)[:3000].encode()
+    extra = STUDENT_NAMES[len(students):]
+    students[extra[0]] = ("Saved a notebook that was cut off halfway (invalid JSON).", broken)
+    students[extra[1]] = ("A correct notebook, renamed before submitting.", {"my_network.ipynb": solved})
+    return students
+
+
+def main(root=None):
     started = time.perf_counter()
-    regenerate_release()
-    print(f"release/{contract.ASSIGNMENT}/{contract.NOTEBOOK} regenerated from source/ by nbgrader")
-    _, learned = run_to_convergence(ROOT / "source" / contract.ASSIGNMENT / contract.NOTEBOOK)
-    print("solution notebook executed; where the lesson says training converged:")
-    print(f"  weights  learned {learned['weights'][0]:+.4f} {learned['weights'][1]:+.4f}"
-          f"   true {TRUE_WEIGHTS[0]:+.4f} {TRUE_WEIGHTS[1]:+.4f}")
-    print(f"  bias     learned {learned['bias'][0]:+.4f}           true {TRUE_BIAS:+.4f}")
+    root = Path(root or tempfile.mkdtemp(prefix="simple-nn-demo-"))
+    students = sample_class()
+    sample_course.make(root, {name: submission for name, (_, submission) in students.items()})
+    print(f"A sample course with {len(students)} submissions in {root}\n")
+    course = Course(root)
+    summary = classgrade.autograde(course, progress=sys.stderr.isatty())
+    pages = feedback.write_all(course)
+    table, picture = classreport.write(course)
+    print(grade_table(course, students, summary))
+    print()
+    print("\n".join(summary.lines(course)[1:]))
+    print(f"\nfeedback pages   {len(pages)} under {root / course.feedback_directory}")
+    print(f"class report     {table}\n                 {picture}")
+    print(f"autograded       {root / course.autograded_directory} (what formgrader shows)")
+    print(f"\nTry: cd {root} && nbgrader export   (totals as nbgrader sees them)")
     print(f"done in {time.perf_counter() - started:.1f} s")
     return 0
+
+
+def grade_table(course, students, summary):
+    from .records import class_records
+    lines = [f"{'student':<8} {'points':>7}  submission"]
+    for submission, record, report in class_records(course):
+        points = f"{report.score:g}/{report.max_score:g}" if report else "-"
+        flag = "  [flagged]" if submission.student in summary.flagged else ""
+        lines.append(f"{submission.student:<8} {points:>7}  {students[submission.student][0]}{flag}")
+    lines.append(f"(plus the written answer, {_written_points(course):g} points, graded by hand in formgrader)")
+    return "\n".join(lines)
+
+
+def _written_points(course):
+    source = course.root / course.source_directory / course.assignment / contract.NOTEBOOK
+    cells = json.loads(source.read_text(encoding="utf-8"))["cells"]
+    return sum(cell["metadata"]["nbgrader"].get("points", 0) for cell in cells
+               if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == contract.WRITTEN_ANSWER)

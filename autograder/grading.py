@@ -100,6 +100,7 @@ def grade(path, limits=Limits()):
             notebook=str(path),
             checks=sorted(checks.results, key=lambda r: order.get(r.tag, len(order))),
             notes=sandbox.notes(),
+            incidents=sandbox.incidents(),
             artifacts=checks.artifacts,
             grader_errors=checks.errors,
             seconds=time.perf_counter() - started,

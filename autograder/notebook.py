@@ -25,6 +25,33 @@ class CodeCell:
 
 
 def read_code_cells(path):
+    """The notebook's code cells; raises UnreadableNotebook."""
+    cells = []
+    for number, cell in enumerate(_read_cells(path), start=1):
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        if isinstance(source, list) and all(isinstance(line, str) for line in source):
+            source = "".join(source)
+        if not isinstance(source, str):
+            continue
+        cells.append(CodeCell(number, source, _grade_id(cell)))
+    return cells
+
+
+def grade_ids(path):
+    """The nbgrader grade_ids of all the notebook's cells; raises UnreadableNotebook."""
+    return {grade_id for grade_id in map(_grade_id, _read_cells(path)) if grade_id is not None}
+
+
+def _grade_id(cell):
+    metadata = cell.get("metadata") if isinstance(cell, dict) else None
+    nbgrader = metadata.get("nbgrader") if isinstance(metadata, dict) else None
+    grade_id = nbgrader.get("grade_id") if isinstance(nbgrader, dict) else None
+    return grade_id if isinstance(grade_id, str) else None
+
+
+def _read_cells(path):
     path = Path(path)
     try:
         if path.stat().st_size > MAX_NOTEBOOK_BYTES:
@@ -43,17 +70,4 @@ def read_code_cells(path):
         if isinstance(document, dict) and "worksheets" in document:
             raise UnreadableNotebook(f"{path}: an nbformat 3 notebook; open it in Jupyter and save it to convert it")
         raise UnreadableNotebook(f"{path}: not a Jupyter notebook (no list of cells)")
-    cells = []
-    for number, cell in enumerate(document["cells"], start=1):
-        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
-            continue
-        source = cell.get("source", "")
-        if isinstance(source, list) and all(isinstance(line, str) for line in source):
-            source = "".join(source)
-        if not isinstance(source, str):
-            continue
-        metadata = cell.get("metadata")
-        nbgrader = metadata.get("nbgrader") if isinstance(metadata, dict) else None
-        grade_id = nbgrader.get("grade_id") if isinstance(nbgrader, dict) else None
-        cells.append(CodeCell(number, source, grade_id if isinstance(grade_id, str) else None))
-    return cells
+    return document["cells"]

@@ -29,6 +29,7 @@ class Report:
     notebook: str
     checks: list = field(default_factory=list)
     notes: list = field(default_factory=list)  # problems running the student's definitions
+    incidents: list = field(default_factory=list)  # student functions that hung, crashed or exited
     artifacts: dict = field(default_factory=dict)  # the student's own training run, for plots
     grader_errors: list = field(default_factory=list)
     seconds: float = 0.0

@@ -39,12 +39,19 @@ def solutions():
     }
 
 
-def notebook(functions=None, *, extra_cells=(), solved=True):
+# A student's answer to the written question (graded by hand, not by the kit).
+WRITTEN = ("Each weight's input has a variance of about 33, the bias's input is always 1, so at eta = 0.01 "
+           "the weights' errors shrink by about 0.67 per step and the bias's by only 0.99. Above about "
+           "2/33 = 0.06 the weight steps overshoot more each time and the loss explodes.")
+
+
+def notebook(functions=None, *, extra_cells=(), solved=True, written=None):
     """A submission as a notebook dict.
 
     functions: {name: source} replacing the named answer cells.
     extra_cells: sources of code cells appended at the end (helpers, experiments, tricks).
     solved: start from the lesson's solutions (True) or from the release's stubs (False).
+    written: the answer to the written question (None keeps the release's placeholder).
     """
     unknown = set(functions or {}) - set(contract.FUNCTIONS)
     if unknown:
@@ -52,6 +59,8 @@ def notebook(functions=None, *, extra_cells=(), solved=True):
     nb = copy.deepcopy(_load(RELEASE))
     answers = dict(solutions()) if solved else {}
     answers.update(functions or {})
+    if written is not None:
+        answers[contract.WRITTEN_ANSWER] = written
     for cell in nb["cells"]:
         if _grade_id(cell) in answers:
             cell["source"] = answers[_grade_id(cell)]

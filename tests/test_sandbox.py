@@ -177,3 +177,16 @@ def test_third_party_imports_wait_until_used():
     with sandbox(source, limits=Limits(call_seconds=30)) as box:
         assert box.call("l2_loss", (1, 2)) is False
         assert box.call("predict", (1, 2, 3)) is True
+
+
+def test_a_helper_that_kills_the_worker_does_not_cost_train_its_own_checks():
+    """When train dies through the student's predict, does train with the reference helpers still run?"""
+    source = ("import os\ndef predict(inputs, weights, bias):\n    os._exit(1)\n"
+              "def train(inputs, targets, weights, bias):\n    return predict(inputs, weights, bias)\n")
+    arguments = (np.ones((2, 1)), np.ones((2, 1)), np.ones((1, 1)), np.zeros(1))
+    with sandbox(source) as box:
+        with pytest.raises(failures.Exited):
+            box.call("train", arguments)
+        assert box.call("train", arguments, reference_helpers=True).shape == (2, 1)
+        assert box.incidents() == ["train exited the Python process (exit status 1): never call sys.exit, "
+                                   "exit() or os._exit in a function"]

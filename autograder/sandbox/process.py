@@ -73,7 +73,7 @@ class Sandbox:
         self.problems = {}  # name -> why defining it failed in the sandbox
         self.confinement = ()
         self._bad_definitions = set()
-        self._broken = {}  # function -> the failure that killed the worker
+        self._broken = {}  # (function, reference_helpers) -> the failure that killed the worker
         self._worker = None
 
     def __enter__(self):
@@ -94,12 +94,19 @@ class Sandbox:
         """What went wrong while defining the student's code, one line each."""
         return sorted(set(self.program.problems.values()) | set(self.problems.values()))
 
+    def incidents(self):
+        """The functions that hung, crashed or exited the worker: worth a human look."""
+        return sorted({str(failure).splitlines()[0] for failure in self._broken.values()})
+
     def call(self, function, args=(), kwargs=None, *, reference_helpers=False, global_seed=None,
              return_arguments=False):
         """The student's function's return value (and its arguments after the call,
         with return_arguments); raises a failures.StudentFailure if it gave none."""
-        if function in self._broken:
-            raise self._broken[function]
+        # A function that broke the worker with the student's own helpers may still
+        # work with the reference ones (and the other way round): remember each apart.
+        key = (function, reference_helpers)
+        if key in self._broken:
+            raise self._broken[key]
         request = {"op": "call", "name": function, "args": tuple(args), "kwargs": dict(kwargs or {}),
                    "reference_helpers": reference_helpers, "global_seed": global_seed,
                    "return_arguments": return_arguments}
@@ -108,7 +115,7 @@ class Sandbox:
             reply = worker.exchange(request, self.limits.call_seconds)
         except (_Timeout, _Died, wire.WireError) as error:
             failure = self._failure_of_dead_worker(function, worker, error)
-            self._broken[function] = failure
+            self._broken[key] = failure
             raise failure from None
         return self._answer(function, reply, return_arguments)
 

@@ -1,0 +1,152 @@
+"""Grade a whole class into nbgrader's gradebook with the kit's trusted scores.
+
+Submissions are graded in parallel (batch.grade_many); as each finishes, this
+process writes its record (store) and then its grade (gradebook), one student
+at a time, so the gradebook has a single writer. A record whose submission and
+grading code are unchanged, and whose grade is in the gradebook, is not redone:
+re-running is idempotent, and a run killed at any moment loses no finished
+grade while the next run completes the rest.
+"""
+import statistics
+import sys
+import time
+from dataclasses import dataclass, field
+
+from tqdm import tqdm
+
+from . import batch, store
+from .notebook import UnreadableNotebook, grade_ids
+from .results import Report
+from .sandbox import Limits
+
+GRADED, UNREADABLE, FAILED, MISSING = "graded", "unreadable", "grader_failure", "missing"
+
+
+@dataclass
+class Summary:
+    students: int = 0
+    graded_now: int = 0
+    scores: list = field(default_factory=list)  # automatic points, for students with a trusted score
+    max_score: float = 0.0
+    flagged: dict = field(default_factory=dict)  # student -> reasons
+    seconds: float = 0.0
+
+    def lines(self, course):
+        lines = [f"{course.assignment}: {self.students} submissions, {self.graded_now} graded now, "
+                 f"{self.students - self.graded_now} unchanged ({self.seconds:.1f} s)"]
+        if self.scores:
+            lines.append(f"  automatic points   mean {statistics.mean(self.scores):.1f}, "
+                         f"median {statistics.median(self.scores):g} (of {self.max_score:g}, "
+                         f"{len(self.scores)} students)")
+        lines.append(f"  flagged            {len(self.flagged)} (marked for manual grading in the gradebook)")
+        lines.append(f"  gradebook          {course.db_url}")
+        for student, reasons in sorted(self.flagged.items()):
+            lines.append(f"  - {student}: {'; '.join(reasons)}")
+        return lines
+
+
+def new_record(submission, kit, outcome, expected_cells):
+    """The stored record of one graded submission, with the reasons to flag it."""
+    record = {"student": submission.student, "kit": kit, "submission": submission.fingerprint(),
+              "notebook": submission.notebook.name if submission.notebook else None,
+              "outcome": GRADED, "message": None, "report": None, "recorded": None}
+    flags = [submission.problem] if submission.problem else []
+    if submission.notebook is None:
+        record["outcome"] = MISSING
+    elif isinstance(outcome, batch.Unreadable):
+        record.update(outcome=UNREADABLE, message=outcome.message)
+        flags.append(outcome.message.partition(": ")[2])
+    elif isinstance(outcome, batch.GraderFailure):
+        record.update(outcome=FAILED, message=outcome.message)
+        flags.append("the kit failed on this submission (see the record in trusted/)")
+    else:
+        record["report"] = outcome.to_dict()
+        if outcome.grader_errors:
+            flags.append("the kit failed on some checks (see the record in trusted/)")
+        if outcome.incidents:
+            flags.append("the student's code hung or crashed: " + "; ".join(outcome.incidents))
+        try:
+            missing = sorted(expected_cells - grade_ids(submission.notebook))
+        except UnreadableNotebook:
+            missing = []
+        if missing:
+            flags.append("cells deleted or their nbgrader metadata removed: " + ", ".join(missing))
+    record["flags"] = flags
+    return record
+
+
+def write_grade(course, record):
+    """Put one record into the gradebook; return the reasons it is flagged."""
+    from . import gradebook
+    reasons = list(record["flags"])
+    report = Report.from_dict(record["report"]) if record["report"] else None
+    if report is not None and record["notebook"] == f"{course.assignment}.ipynb":
+        try:
+            gradebook.record(course, record["student"], report)
+        except gradebook.RecordError as error:
+            reasons.append(str(error))
+            gradebook.record_directly(course, record["student"], report, reasons)
+            return reasons
+        if reasons:
+            gradebook.flag(course, record["student"], reasons)
+        return reasons
+    gradebook.record_directly(course, record["student"], report, reasons)
+    return reasons
+
+
+def autograde(course, student=None, jobs=None, limits=Limits(), progress=True):
+    started = time.perf_counter()
+    kit = store.kit_fingerprint()
+    expected_cells = grade_ids(course.root / course.source_directory / course.assignment
+                               / f"{course.assignment}.ipynb")
+    submissions = course.submissions(student)
+    records = {s.student: store.load(course.trusted_result(s.student)) for s in submissions}
+    fresh = {s.student for s in submissions if records[s.student] is not None
+             and records[s.student].get("kit") == kit and records[s.student].get("submission") == s.fingerprint()}
+    to_grade = {str(s.notebook): s for s in submissions if s.student not in fresh and s.notebook is not None}
+    # Grading starts first: nbgrader's imports below take seconds, and overlap with it.
+    results = batch.grade_many(list(to_grade), jobs, limits) if to_grade else iter(())
+    from . import gradebook
+    gradebook.ensure_assignment(course)
+    recorded = gradebook.recorded_students(course)
+    summary = Summary(students=len(submissions))
+    bar = tqdm(total=len(submissions), desc="grading", unit="notebook", file=sys.stderr, disable=not progress,
+               mininterval=0.2, dynamic_ncols=True)
+
+    def finish(record):
+        reasons = write_grade(course, record)
+        record["recorded"] = course.db_url
+        store.save(course.trusted_result(record["student"]), record)
+        _count(summary, record, reasons)
+        bar.set_postfix(flagged=len(summary.flagged), refresh=False)
+        bar.update()
+
+    for submission in submissions:
+        record = records[submission.student]
+        if submission.student in fresh:
+            if record.get("recorded") == course.db_url and submission.student in recorded:
+                _count(summary, record, record["flags"])
+                bar.update()
+            else:
+                finish(record)  # graded before, but its grade never reached this gradebook
+        elif submission.notebook is None:
+            finish(new_record(submission, kit, None, expected_cells))
+            summary.graded_now += 1
+    for path, outcome in results:
+        submission = to_grade[path]
+        record = new_record(submission, kit, outcome, expected_cells)
+        store.save(course.trusted_result(submission.student), record)  # the grade is safe before the gradebook write
+        finish(record)
+        summary.graded_now += 1
+    bar.close()
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _count(summary, record, reasons):
+    if record.get("report"):
+        report = Report.from_dict(record["report"])
+        summary.scores.append(report.score)
+        summary.max_score = max(summary.max_score, report.max_score)
+    if reasons:
+        summary.flagged[record["student"]] = reasons

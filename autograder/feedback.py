@@ -1,0 +1,121 @@
+"""`python -m autograder feedback ASSIGNMENT`: one HTML page per student, in
+nbgrader's feedback/<student>/<assignment>/ layout (so nbgrader's
+release_feedback can hand it out).
+
+Each page shows the student's points per function, the message of every
+failed check, and plots of their own training run. It is built from the
+kit's trusted records only: it never contains the hidden checks' code, and
+the checks' messages never quote their secret inputs.
+"""
+import base64
+import html
+import io
+import shutil
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from . import contract  # noqa: E402
+from .records import class_records  # noqa: E402
+
+STYLE = """
+body { font-family: system-ui, sans-serif; max-width: 60em; margin: 2em auto; color: #222; }
+table { border-collapse: collapse; } td, th { padding: .3em .8em; border-bottom: 1px solid #ddd; text-align: left; }
+.ok { color: #17692f; } .failed { color: #a11; } pre { background: #f6f6f6; padding: .6em; white-space: pre-wrap; }
+.flag { background: #fff4d6; padding: .6em; } img { max-width: 100%; }
+"""
+
+
+def write_all(course):
+    """Write every student's page; return the paths written."""
+    written = []
+    for submission, record, report in class_records(course):
+        path = course.feedback_page(submission.student)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(page(submission.student, course.assignment, record, report,
+                             written_answer(course, submission.student)), encoding="utf-8")
+        timestamp = course.path(course.submitted_directory, submission.student) / "timestamp.txt"
+        if timestamp.exists():
+            shutil.copy(timestamp, path.parent / "timestamp.txt")
+        written.append(path)
+    return written
+
+
+def written_answer(course, student):
+    """(manual score or None, points, comment) of the written answer, from the gradebook."""
+    from nbgrader.api import Gradebook, MissingEntry
+    try:
+        with Gradebook(course.db_url, course.course_id) as gb:
+            grade = gb.find_grade(contract.WRITTEN_ANSWER, contract.NOTEBOOK[:-6], course.assignment, student)
+            comment = gb.find_comment(contract.WRITTEN_ANSWER, contract.NOTEBOOK[:-6], course.assignment, student)
+            return grade.manual_score, grade.max_score, comment.manual_comment
+    except MissingEntry:
+        return None, None, None
+
+
+def page(student, assignment, record, report, written):
+    e = html.escape
+    parts = [f"<!doctype html><meta charset='utf-8'><title>{e(assignment)}: feedback for {e(student)}</title>",
+             f"<style>{STYLE}</style>", f"<h1>{e(assignment)}: feedback for {e(student)}</h1>"]
+    if record and record.get("flags"):
+        parts.append("<p class='flag'>Your instructor will look at this submission by hand: "
+                     + e("; ".join(record["flags"])) + "</p>")
+    if report is None:
+        parts.append("<p>Your submission could not be graded automatically"
+                     + (": " + e(record["message"].splitlines()[0]) if record and record.get("message") else "")
+                     + ".</p>")
+    else:
+        parts.append(f"<p><b>Automatic checks: {report.score:g} of {report.max_score:g} points.</b></p>")
+        parts.append(_function_table(report))
+        if report.notes:
+            parts.append("<h2>Problems running your notebook</h2><ul>"
+                         + "".join(f"<li>{e(note)}</li>" for note in report.notes) + "</ul>")
+        parts.append(_plots(report))
+    score, points, comment = written
+    if points is not None:
+        parts.append("<h2>Written answer</h2><p>"
+                     + (f"{score:g} of {points:g} points." if score is not None
+                        else f"To be graded by your instructor ({points:g} points).") + "</p>")
+        if comment:
+            parts.append(f"<pre>{e(comment)}</pre>")
+    return "\n".join(parts) + "\n"
+
+
+def _function_table(report):
+    e = html.escape
+    rows = ["<table><tr><th>function</th><th>points</th><th>what failed, and why</th></tr>"]
+    for tag, (score, points, failed) in report.by_tag().items():
+        status = "ok" if not failed else "failed"
+        details = "".join(f"<p>{e(check.question)}</p><pre>{e(check.message)}</pre>" for check in failed)
+        rows.append(f"<tr><td>{e(tag)}</td><td class='{status}'>{score:g} / {points:g}</td><td>{details}</td></tr>")
+    rows.append("</table>")
+    return "\n".join(rows)
+
+
+def _plots(report):
+    artifacts = report.artifacts
+    if not {"losses", "outputs", "targets"} <= set(artifacts):
+        return ("<h2>Your training</h2><p>Your own generate_data, init_params and train did not run to the end "
+                "together, so there is no plot of your training yet.</p>")
+    figure, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    targets, outputs = artifacts["targets"], artifacts["outputs"]
+    left.scatter(targets, outputs, s=4, alpha=0.5)
+    low, high = float(targets.min()), float(targets.max())
+    left.plot([low, high], [low, high], color="black", linewidth=1, label="y = t")
+    left.set(xlabel="targets t", ylabel="your outputs y", title="Outputs against targets")
+    left.legend()
+    losses = artifacts["losses"]
+    right.plot(losses)
+    if losses.size and (losses > 0).all():
+        right.set_yscale("log")
+    right.set(xlabel="iteration", ylabel="loss", title="Your loss during training")
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=80)
+    plt.close(figure)
+    image = base64.b64encode(buffer.getvalue()).decode()
+    return ("<h2>Your training</h2><p>Your own functions, learning 2, -3 and 5 from 1000 observations "
+            "(learning rate 0.02, 500 iterations).</p>"
+            f"<img alt='outputs against targets, and the loss curve' src='data:image/png;base64,{image}'>")

@@ -1,0 +1,195 @@
+"""The instructor's workflow with the real nbgrader: autograde a class into
+the gradebook, then export, feedback and the class report."""
+import csv
+import io
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from autograder import contract
+from conftest import ROOT
+from samples import build, course
+
+CHEAT = ('get_ipython().input_transformers_cleanup.append(\n'
+         '    lambda lines: ["pass\\n"] if any("assert" in line for line in lines) else lines)\n')
+STUB = "    raise NotImplementedError()\n"
+
+
+def stubbed(name):
+    source = build.solutions()[name]
+    return source[:source.index('    """', source.index('"""') + 3) + 8] + STUB
+
+
+def class_submissions():
+    deleted = build.notebook()
+    deleted["cells"] = [c for c in deleted["cells"]
+                        if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") != "test_l2_loss"]
+    return {
+        "alice": build.notebook(written=build.WRITTEN),
+        "bob": build.notebook({"l2_loss": "def l2_loss(outputs, targets):\n"
+                                          "    return float(((outputs - targets) ** 2).sum() / 2)\n"}),
+        # Registers an IPython input transformer that turns every later test cell into `pass`.
+        "mallory": build.notebook({"generate_data": CHEAT + stubbed("generate_data")}, solved=False,
+                                  written=build.WRITTEN),
+        "carol": json.dumps(build.notebook())[:2000].encode(),
+        "dave": {"Untitled.ipynb": build.notebook()},
+        "erin": {},
+        "frank": deleted,
+        "gina": build.notebook({"predict": "import os\ndef predict(inputs, weights, bias):\n    os._exit(1)\n"}),
+    }
+
+
+def cli(*args, cwd, env, check=True):
+    result = subprocess.run([sys.executable, "-m", "autograder", *args], cwd=cwd, env=env,
+                            capture_output=True, text=True, timeout=300)
+    if check and result.returncode not in (0, 3):
+        raise AssertionError(result.stdout + result.stderr)
+    return result
+
+
+def export(root, env):
+    subprocess.run(["nbgrader", "export", "--log-level=ERROR"], cwd=root, env=env, check=True, capture_output=True)
+    rows = csv.DictReader(io.StringIO((root / "grades.csv").read_text()))
+    return {row["student_id"]: (float(row["score"]), float(row["max_score"])) for row in rows}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory, env):
+    root = course.make(tmp_path_factory.mktemp("class"), class_submissions())
+    first = cli("autograde", contract.ASSIGNMENT, cwd=root, env=env)
+    second = cli("autograde", contract.ASSIGNMENT, cwd=root, env=env)
+    return root, first, second
+
+
+def gradebook(root):
+    from nbgrader.api import Gradebook
+    return Gradebook(f"sqlite:///{root / 'gradebook.db'}", "simple-nn")
+
+
+def grades(root):
+    """{(student, cell): (auto score, needs manual grade)} for every grade in the gradebook."""
+    with gradebook(root) as gb:
+        return {(grade.student.id, grade.name): (grade.auto_score, grade.needs_manual_grade)
+                for submission in gb.find_assignment(contract.ASSIGNMENT).submissions
+                for notebook in submission.notebooks for grade in notebook.grades}
+
+
+def test_export_shows_the_trusted_totals(graded, env):
+    """Does `nbgrader export` show the kit's scores, out of the kit's total?"""
+    root, _, _ = graded
+    grades = export(root, env)
+    assert grades["alice"] == (30.0, 33.0)
+    assert grades["bob"] == (29.0, 33.0)  # l2_loss without /n fails its value check only
+    assert grades["dave"] == (30.0, 33.0) and grades["frank"] == (30.0, 33.0)
+    assert grades["gina"] == (26.0, 33.0)  # predict exits: its 2 points and the pipeline's 2; train keeps its own
+    assert grades["mallory"][0] == 0 and grades["carol"][0] == 0 and grades["erin"][0] == 0
+
+
+def test_the_gradebook_total_is_the_kits_total(graded):
+    """Is the gradebook's maximum the automatic checks' points plus the written answer's?"""
+    root, _, _ = graded
+    with gradebook(root) as gb:
+        assert gb.find_assignment(contract.ASSIGNMENT).max_score == 33.0
+
+
+def test_a_cheater_who_fools_the_kernel_gains_nothing(graded, tmp_path):
+    """Does the input-transformer cheat, which passes every test cell in the kernel, score 0 in the gradebook?"""
+    from nbgrader.validator import Validator
+    root, _, _ = graded
+    with gradebook(root) as gb:
+        assert gb.find_submission("simple_nn", "mallory").score == 0
+    cheat = build.write(class_submissions()["mallory"], tmp_path / "simple_nn.ipynb")
+    assert Validator().validate(str(cheat)) == {}, "the cheat no longer fools tests run in the kernel: update this test"
+
+
+def test_flagged_submissions_carry_their_reason(graded):
+    """Are broken, misnamed, missing, mutilated and crashing submissions flagged in the gradebook, with why?"""
+    root, first, _ = graded
+    expected = {"carol": "invalid JSON", "dave": "named Untitled.ipynb", "erin": "no notebook submitted",
+                "frank": "cells deleted or their nbgrader metadata removed: test_l2_loss",
+                "gina": "predict exited the Python process"}
+    with gradebook(root) as gb:
+        for student, reason in expected.items():
+            notebook = gb.find_submission_notebook("simple_nn", contract.ASSIGNMENT, student)
+            assert all(grade.needs_manual_grade for grade in notebook.grades), student
+            assert all(reason in comment.comment for comment in notebook.comments), student
+            assert f"- {student}: " in first.stdout and reason in first.stdout
+        for student in ("alice", "bob", "mallory"):
+            notebook = gb.find_submission_notebook("simple_nn", contract.ASSIGNMENT, student)
+            assert not any(g.needs_manual_grade for g in notebook.grades if g.cell.cell_type == "code"), student
+    assert first.returncode == 3 and "flagged            5" in first.stdout
+
+
+def test_the_written_answer_stays_gradable_by_hand(graded):
+    """Is the written answer in the autograded notebook, with its nbgrader metadata, awaiting a manual grade?"""
+    root, _, _ = graded
+    autograded = json.loads((root / "autograded" / "alice" / contract.ASSIGNMENT / contract.NOTEBOOK).read_text())
+    ids = [c["metadata"].get("nbgrader", {}).get("grade_id") for c in autograded["cells"]]
+    assert contract.WRITTEN_ANSWER in ids and contract.grade_cell_id("predict") in ids
+    with gradebook(root) as gb:
+        grade = gb.find_grade(contract.WRITTEN_ANSWER, "simple_nn", contract.ASSIGNMENT, "alice")
+        assert grade.auto_score is None and grade.needs_manual_grade
+
+
+def test_rerunning_changes_nothing(graded, env):
+    """Does a second run grade nothing again and leave the same totals?"""
+    root, first, second = graded
+    assert "0 graded now, 8 unchanged" in second.stdout
+    assert second.stdout.splitlines()[1:] == first.stdout.splitlines()[1:]
+
+
+def test_a_killed_run_resumes_to_the_same_grades(graded, env, tmp_path):
+    """After kill -9 midway, does the next run complete the rest and end with the uninterrupted grades?"""
+    root, _, _ = graded
+    interrupted = course.make(tmp_path / "interrupted", class_submissions())
+    process = subprocess.Popen([sys.executable, "-m", "autograder", "autograde", contract.ASSIGNMENT, "--jobs", "1"],
+                               cwd=interrupted, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    records = interrupted / "trusted" / contract.ASSIGNMENT
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list(records.glob("*.json"))) < 4:
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    assert len(list(records.glob("*.json"))) < len(class_submissions()), "the run finished before it was killed"
+    resumed = cli("autograde", contract.ASSIGNMENT, cwd=interrupted, env=env)
+    assert "graded now" in resumed.stdout
+    assert grades(interrupted) == grades(root)
+
+
+def test_feedback_pages_show_scores_and_messages_but_no_check_code(graded):
+    """Does each student get a page with points and failure messages, and no hidden-check source?"""
+    from autograder import feedback
+    from autograder.course import Course
+    root, _, _ = graded
+    feedback.write_all(Course(root))
+    page = (root / "feedback" / "bob" / contract.ASSIGNMENT / "simple_nn.html").read_text()
+    assert "29 of 30 points" in page and "n times" in page and "data:image/png;base64," in page
+    check_lines = {line.strip() for path in (ROOT / "autograder" / "checks").glob("*.py")
+                   for line in path.read_text().splitlines() if len(line.strip()) > 25}
+    for student in class_submissions():
+        text = (root / "feedback" / student / contract.ASSIGNMENT / "simple_nn.html").read_text()
+        leaked = [line for line in check_lines if line in text]
+        assert not leaked, f"{student}'s feedback quotes the checks: {leaked[:2]}"
+        assert "simple-nn hidden checks" not in text
+    assert "could not be graded" in (root / "feedback" / "carol" / contract.ASSIGNMENT / "simple_nn.html").read_text()
+
+
+def test_the_class_report_counts_failures_per_check(graded):
+    """Does the report hold one row per student, one column per check, and a picture?"""
+    from autograder import classreport
+    from autograder.course import Course
+    root, _, _ = graded
+    classreport.write(Course(root))
+    rows = list(csv.DictReader((root / "reports" / contract.ASSIGNMENT / "grades.csv").open()))
+    assert [row["student"] for row in rows] == sorted(class_submissions())
+    bob = next(row for row in rows if row["student"] == "bob")
+    assert bob["score"] == "29" and bob["l2_loss/test_value"] == "0" and bob["l2_loss/test_is_a_single_number"] == "1"
+    assert (root / "reports" / contract.ASSIGNMENT / "class.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
