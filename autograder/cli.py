@@ -40,6 +40,11 @@ def build_parser():
         pages.add_argument("assignment")
         pages.add_argument("--db", metavar="URL", help="the gradebook's database URL (default: nbgrader's)")
 
+    bundle = verbs.add_parser("gradescope", help="build the Gradescope autograder zip")
+    bundle.add_argument("--out", default="dist/gradescope", help="where to write autograder.zip")
+    on_gradescope = verbs.add_parser("gradescope-run", help="what run_autograder does on Gradescope")
+    on_gradescope.add_argument("--root", default="/autograder")
+
     verbs.add_parser("demo", help="the main job of `make demo`")
     return parser
 
@@ -66,6 +71,13 @@ def main(argv=None):
         return _autograde(args)
     if args.verb in ("feedback", "report"):
         return _write_pages(args)
+    if args.verb == "gradescope":
+        from . import gradescope
+        print(gradescope.build(args.out))
+        return GRADED
+    if args.verb == "gradescope-run":
+        from . import gradescope
+        return gradescope.run(args.root)
     if args.verb == "demo":
         from . import demo
         return demo.main()

@@ -7,17 +7,14 @@ import os
 import tempfile
 from pathlib import Path
 
-_PACKAGE = Path(__file__).resolve().parent
-# The code a grade depends on: change any of it and cached grades are redone.
-_GRADING_CODE = ("checks/*.py", "checks/pytest.ini", "sandbox/*.py", "grading.py", "program.py", "notebook.py",
-                 "results.py")
+from .manifest import PACKAGE, grader_files
 
 
 def kit_fingerprint():
+    """A digest of the grader's code: change any of it and cached grades are redone."""
     digest = hashlib.sha256()
-    for pattern in _GRADING_CODE:
-        for path in sorted(_PACKAGE.glob(pattern)):
-            digest.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
+    for path in grader_files():
+        digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 

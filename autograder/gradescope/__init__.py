@@ -1,0 +1,110 @@
+"""Grading at scale on Gradescope, with the very same checks.
+
+`build` makes the autograder zip (setup.sh, run_autograder, the pinned
+requirements and the grading code); `run` is what run_autograder does for
+each submission: find the notebook, grade it with `python -m autograder grade
+--json`, and write results.json in Gradescope's format.
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+from .. import contract, results
+from ..manifest import PACKAGE, grader_files
+
+HERE = Path(__file__).resolve().parent
+KIT = PACKAGE.parent
+# Direct dependencies of grading; matplotlib too, so that a student's function
+# that plots behaves as it does in Jupyter.
+REQUIREMENTS = ("numpy", "pytest", "ipython", "matplotlib")
+# A grade that takes longer than this is the grader's failure (Gradescope's own limit is longer).
+GRADE_SECONDS = 600
+
+
+def build(out):
+    """Write <out>/autograder.zip; return its path."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / "autograder.zip"
+    pins = _pins()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in ("setup.sh", "run_autograder"):
+            _add(archive, name, (HERE / name).read_bytes(), executable=True)
+        _add(archive, "requirements.txt", "".join(f"{name}=={pins[name]}\n" for name in REQUIREMENTS).encode())
+        _add(archive, "constraints.txt", (KIT / "constraints.txt").read_bytes())
+        for path in grader_files():
+            _add(archive, "autograder/" + path.relative_to(PACKAGE).as_posix(), path.read_bytes())
+    return target
+
+
+def _pins():
+    pins = {}
+    for line in (KIT / "constraints.txt").read_text().splitlines():
+        name, _, version = line.partition("==")
+        if version:
+            pins[name.strip().lower()] = version.strip()
+    return pins
+
+
+def _add(archive, name, data, executable=False):
+    info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))  # the same bytes on every build
+    info.external_attr = (0o755 if executable else 0o644) << 16
+    info.compress_type = zipfile.ZIP_DEFLATED
+    archive.writestr(info, data)
+
+
+def find_notebook(submission):
+    """(the notebook to grade or None, a note for the student or None)."""
+    expected = submission / contract.NOTEBOOK
+    if expected.is_file():
+        return expected, None
+    others = sorted(submission.rglob("*.ipynb"))
+    others = [path for path in others if ".ipynb_checkpoints" not in path.parts]
+    if others:
+        return others[0], f"No {contract.NOTEBOOK} in your submission: graded {others[0].name} instead."
+    return None, f"No notebook in your submission: upload {contract.NOTEBOOK}."
+
+
+def run(root):
+    """Grade the submission under `root` and write root/results/results.json."""
+    root = Path(root)
+    notebook, note = find_notebook(root / "submission")
+    if notebook is None:
+        document = results.unreadable(note)
+    else:
+        document = _grade(notebook)
+        if note:
+            document["output"] = note + "\n" + document.get("output", "")
+    destination = root / "results" / "results.json"
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    # Written last, over anything already there, and atomically.
+    handle, temporary = tempfile.mkstemp(dir=destination.parent, suffix=".tmp")
+    with os.fdopen(handle, "w") as file:
+        json.dump(document, file, indent=1)
+    os.replace(temporary, destination)
+    print(f"{destination}: {sum(t['score'] for t in document['tests']):g} / "
+          f"{sum(t['max_score'] for t in document['tests']):g}")
+    return 0
+
+
+def _grade(notebook):
+    try:
+        graded = subprocess.run([sys.executable, "-m", "autograder", "grade", "--json", str(notebook)],
+                                cwd=KIT, capture_output=True, text=True, timeout=GRADE_SECONDS)
+    except subprocess.TimeoutExpired:
+        return results.unreadable("The grader took too long; your instructor has been told.")
+    sys.stderr.write(graded.stderr)  # for the instructor: Gradescope keeps run_autograder's output
+    try:
+        document = json.loads(graded.stdout)
+    except ValueError:
+        document = None
+    if graded.returncode == 2 and document is not None:
+        return document
+    if graded.returncode != 0 or not isinstance(document, dict):
+        return results.unreadable("The grader failed on your submission (not your fault); "
+                                  "your instructor has been told.")
+    return document
