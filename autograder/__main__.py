@@ -3,4 +3,8 @@ import sys
 from .cli import main
 
 if __name__ == "__main__":  # not when a process pool re-imports the main module
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BrokenPipeError:  # `... | head`: the reader left; not an error worth a traceback
+        sys.stderr.close()
+        sys.exit(0)

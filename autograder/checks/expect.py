@@ -59,6 +59,25 @@ def shape(value, expected, what):
     raise AssertionError(message + shape_hint(actual, expected))
 
 
+def shapes(value, function, expected, context=""):
+    """Fail unless the function returned one array per name with exactly the expected shape.
+    expected: {name: shape, or None for any shape} in the order the function returns them."""
+    values = results(value, function, tuple(expected))
+    for (name, shape_expected), returned in zip(expected.items(), values):
+        if shape_expected is not None:
+            shape(array(returned, name), shape_expected, f"{context}{name}")
+
+
+def covers_range(values, half_width, what, name):
+    """Fail unless the values lie in [-half_width, half_width] and reach near both ends."""
+    largest = float(np.abs(values).max())
+    if largest > half_width * (1 + 1e-9):
+        raise AssertionError(f"some {what} lie outside [-{name}, {name}]")
+    if largest < 0.95 * half_width:
+        raise AssertionError(f"the {what} do not reach the ends of [-{name}, {name}]: draw them with "
+                             f"rng.uniform(-{name}, {name}, ...)")
+
+
 def shape_hint(actual, expected):
     if len(expected) == 2 and expected[1] == 1 and actual == (expected[0],):
         return (": a column (n, 1) is not the same as a flat array (n,). Keep weights as a (k, 1) "

@@ -75,9 +75,8 @@ def test_returns_weights_and_bias_after_the_last_update(student):
     learning_rate, n_iterations = 0.1, int(gen.integers(5, 15))
     value = student.using(reference_helpers=True).train(
         inputs, targets, weights, bias, learning_rate=learning_rate, n_iterations=n_iterations)
-    new_weights, new_bias, _ = expect.results(value, FUNCTION, ("weights", "bias", "losses"))
-    expect.shape(expect.array(new_weights, "the returned weights"), (2, 1), "the returned weights")
-    expect.shape(expect.array(new_bias, "the returned bias"), (1,), "the returned bias")
+    expect.shapes(value, FUNCTION, {"weights": (2, 1), "bias": (1,), "losses": None}, "the returned ")
+    new_weights, new_bias, _ = value
     expected_weights, expected_bias, _ = oracles.gradient_descent(
         inputs, targets, weights, bias, learning_rate, n_iterations)
     assert np.allclose(expect.array(new_weights, "weights"), expected_weights, rtol=HISTORY_RTOL) and np.allclose(
