@@ -19,20 +19,24 @@ from samples import course as sample_course
 from . import classgrade, classreport, contract, feedback
 from .course import Course
 
-STUDENT_NAMES = ("ada", "ben", "chloe", "dev", "emma", "farid", "grace", "hugo", "ines", "jonas", "kim",
-                 "leo", "mia", "noor", "omar", "priya")
+# The sample class: who submitted which sample (see samples/corpus.py).
+CLASS = {
+    "ada": "lesson_solution", "ben": "dot_everywhere", "chloe": "einsum_everywhere", "dev": "helpers_in_added_cell",
+    "emma": "generate_data_flat_targets", "farid": "init_params_positive_only", "grace": "l2_loss_no_half",
+    "hugo": "compute_gradients_no_n", "ines": "update_params_in_place", "jonas": "train_loss_after_update",
+    "kim": "cheat_input_transformer", "leo": "cheat_train_lesson_coefficients", "mia": "release_stubs",
+}
 
 
 def sample_class():
-    """{student: (what they did, what they submitted)}: a few of every kind of sample."""
-    chosen = (corpus.by_kind(corpus.CORRECT)[:4] + corpus.by_kind(corpus.WRONG)[1:7]
-              + corpus.by_kind(corpus.CHEAT)[:2] + [corpus.by_name("release_stubs")])
-    students = {name: (sample.description, sample.notebook()) for name, sample in zip(STUDENT_NAMES, chosen)}
+    """{student: (what they did, what they submitted)}: the samples above, a broken notebook and a renamed one."""
+    students = {}
+    for student, name in CLASS.items():
+        sample = corpus.by_name(name)
+        students[student] = (sample.description, sample.notebook())
     solved = corpus.by_name("lesson_solution").notebook()
-    broken = json.dumps(solved)[:3000].encode()
-    extra = STUDENT_NAMES[len(students):]
-    students[extra[0]] = ("Saved a notebook that was cut off halfway (invalid JSON).", broken)
-    students[extra[1]] = ("A correct notebook, renamed before submitting.", {"my_network.ipynb": solved})
+    students["noor"] = ("Saved a notebook that was cut off halfway (invalid JSON).", json.dumps(solved)[:3000].encode())
+    students["omar"] = ("A correct notebook, renamed before submitting.", {"my_network.ipynb": solved})
     return students
 
 

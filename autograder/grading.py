@@ -17,14 +17,20 @@ CHECKS = Path(__file__).resolve().parent / "checks"
 
 class Student:
     """The `student` fixture: student.predict(...) calls the student's predict in
-    the sandbox; student.using(reference_helpers=True) passes sandbox options."""
+    the sandbox; student.using(reference_helpers=True) passes sandbox options;
+    student.fresh() is the same notebook in a new sandbox, which shares no
+    state (memory, files) with this one."""
 
-    def __init__(self, sandbox, **options):
+    def __init__(self, sandbox, fresh, **options):
         self._sandbox = sandbox
+        self._fresh = fresh
         self._options = options
 
     def using(self, **options):
-        return Student(self._sandbox, **{**self._options, **options})
+        return Student(self._sandbox, self._fresh, **{**self._options, **options})
+
+    def fresh(self):
+        return Student(self._fresh(), self._fresh, **self._options)
 
     def __getattr__(self, name):
         if name not in contract.FUNCTIONS:
@@ -38,15 +44,25 @@ class Student:
 class _Checks:
     """A pytest plugin: provides the fixtures and records each check's result."""
 
-    def __init__(self, sandbox):
-        self.sandbox = sandbox
+    def __init__(self, program, limits):
+        self.program = program
+        self.limits = limits
+        self.sandboxes = [Sandbox(program, limits)]
         self.results = []
         self.artifacts = {}
         self.errors = []
 
+    def new_sandbox(self):
+        self.sandboxes.append(Sandbox(self.program, self.limits))
+        return self.sandboxes[-1]
+
+    def close(self):
+        for sandbox in self.sandboxes:
+            sandbox.close()
+
     @pytest.fixture
     def student(self):
-        return Student(self.sandbox)
+        return Student(self.sandboxes[0], self.new_sandbox)
 
     @pytest.fixture(name="artifacts")
     def artifacts_fixture(self):
@@ -87,22 +103,23 @@ class _Checks:
 def grade(path, limits=Limits()):
     """The Report for the notebook at `path`; raises notebook.UnreadableNotebook."""
     started = time.perf_counter()
-    cells = notebook.read_code_cells(path)
-    with Sandbox(program.build(cells), limits) as sandbox:
-        checks = _Checks(sandbox)
+    checks = _Checks(program.build(notebook.read_code_cells(path)), limits)
+    try:
         arguments = [str(CHECKS), "-c", str(CHECKS / "pytest.ini"), "--rootdir", str(CHECKS)]
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
             exit_code = pytest.main(arguments, plugins=[checks])
-        if exit_code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) and not checks.errors:
-            checks.errors.append(f"pytest stopped with {exit_code!r}")
-        order = {tag: i for i, tag in enumerate(contract.TAGS)}
-        return Report(
-            notebook=str(path),
-            checks=sorted(checks.results, key=lambda r: order.get(r.tag, len(order))),
-            notes=sandbox.notes(),
-            incidents=sandbox.incidents(),
-            artifacts=checks.artifacts,
-            grader_errors=checks.errors,
-            seconds=time.perf_counter() - started,
-            confinement=tuple(sandbox.confinement),
-        )
+    finally:
+        checks.close()  # before reading incidents: closing finds the processes left running
+    if exit_code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) and not checks.errors:
+        checks.errors.append(f"pytest stopped with {exit_code!r}")
+    order = {tag: i for i, tag in enumerate(contract.TAGS)}
+    return Report(
+        notebook=str(path),
+        checks=sorted(checks.results, key=lambda r: order.get(r.tag, len(order))),
+        notes=sorted({note for sandbox in checks.sandboxes for note in sandbox.notes()}),
+        incidents=sorted({incident for sandbox in checks.sandboxes for incident in sandbox.incidents()}),
+        artifacts=checks.artifacts,
+        grader_errors=checks.errors,
+        seconds=time.perf_counter() - started,
+        confinement=tuple(checks.sandboxes[0].confinement),
+    )

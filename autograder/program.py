@@ -24,6 +24,9 @@ class Definition:
     line: int
     names: tuple
     code: bytes  # a marshalled code object, compiled from this one statement
+    # A plain assignment (not a function, class or import): if it fails, it was
+    # an experiment (`first_rows = inputs[:3]`), not worth a note.
+    quiet: bool = False
 
 
 @dataclass
@@ -64,7 +67,8 @@ def build(cells):
             except (SyntaxError, ValueError) as error:
                 _blame(program, ast.get_source_segment(source, node) or "", f"cell {cell.number}, line {line}: {error}")
                 continue
-            program.definitions.append(Definition(cell.number, line, defined_names(node), marshal.dumps(code)))
+            quiet = isinstance(node, (ast.Assign, ast.AnnAssign)) and not isinstance(node.value, ast.Lambda)
+            program.definitions.append(Definition(cell.number, line, defined_names(node), marshal.dumps(code), quiet))
     return program
 
 

@@ -85,7 +85,7 @@ def shape_hint(actual, expected):
     if len(expected) == 2 and actual == expected[::-1]:
         return ": rows and columns are swapped (transposed)"
     if expected == (1,) and actual in ((), (1, 1)):
-        return ": the bias is an array of shape (1,), for example rng.uniform(low, high, size=1)"
+        return ": an array holding one number, such as np.array([value])"
     return ""
 
 

@@ -48,6 +48,8 @@ def test_both_signs(student):
     gen = generator("init_params signs")
     weights, _ = initialise(student, 200, int(gen.integers(1 << 30)))
     biases = [initialise(student, 1, int(seed))[1][0] for seed in gen.integers(1 << 30, size=24)]
+    assert len(set(biases)) > 1, ("generators with different seeds all gave the same bias: "
+                                  "use the rng you are given, not a generator of your own")
     for what, values in (("weights", weights), ("bias", np.array(biases))):
         assert values.min() < 0 < values.max(), (
             f"the {what} are never {'negative' if values.min() >= 0 else 'positive'}: draw from "

@@ -18,15 +18,18 @@ def test_value(student):
         return
     deltas = np.ravel(outputs - targets)
     known = [
-        (2 * expected, "twice too large: divide by 2 as well as by n (the 1/2 cancels the 2 of the derivative)"),
-        (n * expected, f"{n} times too large (n times): divide by the number of observations n"),
-        (expected / 2, "half the expected value: divide by 2 once, and by n"),
-        (np.linalg.norm(deltas) / 2 / n, "the norm is not squared: sum the squared deltas, not their square root"),
-        (np.sum(np.abs(deltas)) / 2 / n, "absolute values instead of squares: square the deltas"),
+        (2 * expected, "the loss is twice too large: divide by 2 as well as by n "
+                       "(the 1/2 cancels the 2 of the derivative)"),
+        (n * expected, f"the loss is {n} times too large (n times): divide by the number of observations n"),
+        (n * n * expected, "the loss is n\u00b2 times too large: `/ 2 * n` multiplies by n; write / 2 / n"),
+        (expected / 2, "the loss is half the expected value: divide by 2 once, and by n"),
+        (np.linalg.norm(deltas) / 2 / n, "the norm of the deltas is not squared: sum the squared deltas "
+                                         "instead of taking the square root"),
+        (np.sum(np.abs(deltas)) / 2 / n, "the loss adds absolute values: square the deltas instead"),
     ]
     for value, cause in known:
         if loss == pytest.approx(value, rel=1e-6):
-            raise AssertionError(f"the loss is {cause}")
+            raise AssertionError(cause)
     raise AssertionError("the loss is not sum((outputs - targets) ** 2) / 2 / n")
 
 

@@ -16,13 +16,16 @@ WEIGHT_TOLERANCE, BIAS_TOLERANCE = 0.05, 0.1
 N_OBSERVATIONS = 1000
 
 
-def learn(student, true_weights, true_bias, seed):
-    """Run the student's pipeline; return what it learned and the run's data."""
+def learn(student, learner, true_weights, true_bias, seed):
+    """Run the student's pipeline; return what it learned and the run's data.
+    `learner` is the student's notebook in a sandbox of its own, where train
+    knows only the data it is given: nothing generate_data left behind (a
+    global, a file) can reach it."""
     data = student.generate_data(N_OBSERVATIONS, np.array(true_weights), true_bias, np.random.default_rng(seed))
     inputs, targets = expect.results(data, "generate_data", ("inputs", "targets"))
-    start = student.init_params(len(true_weights), np.random.default_rng(seed + 1))
+    start = learner.init_params(len(true_weights), np.random.default_rng(seed + 1))
     weights, bias = expect.results(start, "init_params", ("weights", "bias"))
-    value = student.train(inputs, targets, weights, bias, learning_rate=LEARNING_RATE, n_iterations=N_ITERATIONS)
+    value = learner.train(inputs, targets, weights, bias, learning_rate=LEARNING_RATE, n_iterations=N_ITERATIONS)
     weights, bias, losses = expect.results(value, "train", ("weights", "bias", "losses"))
     return (expect.array(weights, "the learned weights").ravel(), expect.scalar(bias, "the learned bias"),
             expect.array(losses, "losses", finite=False).ravel(), expect.array(inputs, "inputs"),
@@ -32,7 +35,8 @@ def learn(student, true_weights, true_bias, seed):
 @pytest.mark.points(2)
 def test_learns_the_coefficients(student, artifacts):
     """Do your generate_data, init_params and train together learn 2, -3 and 5, and other coefficients too?"""
-    weights, bias, losses, inputs, targets = learn(student, [2.0, -3.0], 5.0, seed=2)
+    learner = student.fresh()
+    weights, bias, losses, inputs, targets = learn(student, learner, [2.0, -3.0], 5.0, seed=2)
     if inputs.shape == (N_OBSERVATIONS, 2) and targets.size == N_OBSERVATIONS and weights.size == 2:
         artifacts.update(losses=losses, targets=targets.ravel(),
                          outputs=oracles.outputs(inputs, weights, bias).ravel(), weights=weights, bias=bias)
@@ -43,7 +47,7 @@ def test_learns_the_coefficients(student, artifacts):
         f"and a bias within {BIAS_TOLERANCE} of 5")
     gen = generator("pipeline secret")
     secret_weights, secret_bias = coefficients(gen, 3)
-    weights, bias, *_ = learn(student, secret_weights, secret_bias, seed=int(gen.integers(1 << 30)))
+    weights, bias, *_ = learn(student, learner, secret_weights, secret_bias, seed=int(gen.integers(1 << 30)))
     assert weights.size == 3 and np.allclose(weights, secret_weights, atol=WEIGHT_TOLERANCE) and abs(
         bias - secret_bias) < BIAS_TOLERANCE, (
         f"your functions learn 2, -3 and 5 but not other coefficients given to generate_data "

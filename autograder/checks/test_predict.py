@@ -12,7 +12,11 @@ def test_values(student):
     gen = generator("predict values")
     n, k = 17, 3
     inputs, weights, bias = gen.normal(size=(n, k)), gen.normal(size=(k, 1)), gen.normal(size=1)
-    outputs = expect.column(student.predict(inputs, weights, bias), n, "outputs")
+    value = student.predict(inputs, weights, bias)
+    if np.shape(value) in ((n, k), (k, n)):
+        raise AssertionError(f"the outputs have shape {np.shape(value)}: multiply inputs and weights with @ "
+                             "(the matrix product), not * (element by element)")
+    outputs = expect.column(value, n, "outputs")
     expected = oracles.outputs(inputs, weights, bias)
     if np.allclose(outputs, expected):
         return

@@ -36,11 +36,18 @@ def run(student, inputs, targets, weights, bias, learning_rate, n_iterations):
             expect.scalar(new_bias, "the returned bias"), expect.array(losses, "losses", finite=False).ravel())
 
 
-def history_mistake(losses, inputs, targets, weights, bias, learning_rate, n_iterations):
+def history_mistake(result, inputs, targets, weights, bias, learning_rate, n_iterations):
     """Name the likely mistake behind a wrong loss history."""
+    new_weights, new_bias, losses = result
     if len(losses) != n_iterations:
         hint = " (is n_iterations ignored?)" if len(losses) in (100, 1000) else ""
         return f"losses should hold one loss per iteration, {n_iterations} here, not {len(losses)}{hint}"
+    best_weights, best_bias = oracles.least_squares(inputs, targets)
+    final_weights = oracles.gradient_descent(inputs, targets, weights, bias, learning_rate, n_iterations)[0]
+    if np.allclose(new_weights.ravel(), best_weights, atol=1e-6) and not np.allclose(
+            final_weights.ravel(), best_weights, atol=1e-3):
+        return ("train returns the exact best fit (solved in closed form?): it must take n_iterations "
+                "gradient-descent steps from the given start")
     reference = oracles.gradient_descent(inputs, targets, weights, bias, learning_rate, n_iterations + 1)[2]
     if np.allclose(losses, reference[1:], rtol=HISTORY_RTOL):
         return "losses[i] should be the loss before the i-th update: record the loss, then update"
@@ -62,10 +69,11 @@ def test_loss_history_matches_gradient_descent(student):
     """Are the losses exactly those of plain gradient descent from the given start, rate and iteration count?"""
     gen, inputs, targets, weights, bias = problem("train history")
     learning_rate, n_iterations = float(np.round(gen.uniform(0.05, 0.2), 3)), int(gen.integers(15, 40))
-    _, _, losses = run(student, inputs, targets, weights, bias, learning_rate, n_iterations)
+    result = run(student, inputs, targets, weights, bias, learning_rate, n_iterations)
     expected = oracles.gradient_descent(inputs, targets, weights, bias, learning_rate, n_iterations)[2]
+    losses = result[2]
     if losses.shape != expected.shape or not np.allclose(losses, expected, rtol=HISTORY_RTOL):
-        raise AssertionError(history_mistake(losses, inputs, targets, weights, bias, learning_rate, n_iterations))
+        raise AssertionError(history_mistake(result, inputs, targets, weights, bias, learning_rate, n_iterations))
 
 
 @pytest.mark.points(1)
@@ -77,6 +85,9 @@ def test_returns_weights_and_bias_after_the_last_update(student):
         inputs, targets, weights, bias, learning_rate=learning_rate, n_iterations=n_iterations)
     expect.shapes(value, FUNCTION, {"weights": (2, 1), "bias": (1,), "losses": None}, "the returned ")
     new_weights, new_bias, _ = value
+    if np.allclose(np.append(new_weights, new_bias), [2.0, -3.0, 5.0]):
+        raise AssertionError("train returns the lesson's 2, -3 and 5 whatever its data: return the weights "
+                             "and bias it learned from the inputs and targets it is given")
     expected_weights, expected_bias, _ = oracles.gradient_descent(
         inputs, targets, weights, bias, learning_rate, n_iterations)
     assert np.allclose(expect.array(new_weights, "weights"), expected_weights, rtol=HISTORY_RTOL) and np.allclose(
@@ -102,10 +113,17 @@ def test_second_call_continues_training(student):
     """Does calling train again with the weights it returned continue where it stopped?"""
     gen, inputs, targets, weights, bias = problem("train continues", k=2)
     learning_rate, n_iterations = 0.08, 12
-    middle_weights, middle_bias, first = run(student, inputs, targets, weights, bias, learning_rate, n_iterations)
-    _, _, second = run(student, inputs, targets, middle_weights, np.array([middle_bias]), learning_rate,
-                       n_iterations)
-    expected = oracles.gradient_descent(inputs, targets, weights, bias, learning_rate, 2 * n_iterations)[2]
-    assert second.shape == (n_iterations,) and np.allclose(second, expected[n_iterations:], rtol=HISTORY_RTOL), (
-        "a second call, started from the weights and bias the first returned, did not continue the descent: "
-        "train must start from the weights and bias it is given")
+    once_weights, once_bias, _ = run(student, inputs, targets, weights, bias, learning_rate, 2 * n_iterations)
+    middle_weights, middle_bias, _ = run(student, inputs, targets, weights, bias, learning_rate, n_iterations)
+    twice_weights, twice_bias, _ = run(student, inputs, targets, middle_weights, np.array([middle_bias]),
+                                       learning_rate, n_iterations)
+    if np.allclose(middle_weights, once_weights) and np.isclose(middle_bias, once_bias):
+        raise AssertionError(f"train returned the same weights and bias after {n_iterations} and after "
+                             f"{2 * n_iterations} iterations: it must update them at every iteration")
+    # Judged against train itself, not against gradient descent: this check is
+    # only about starting from what it is given (other checks judge the steps).
+    assert np.allclose(twice_weights, once_weights, rtol=HISTORY_RTOL) and np.isclose(
+        twice_bias, once_bias, rtol=HISTORY_RTOL), (
+        f"{n_iterations} iterations and then {n_iterations} more, started from the weights and bias the first "
+        f"call returned, should end where {2 * n_iterations} iterations in one call end: train must start from "
+        "the weights and bias it is given (not initialise or reset them)")

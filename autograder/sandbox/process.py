@@ -74,6 +74,7 @@ class Sandbox:
         self.confinement = ()
         self._bad_definitions = set()
         self._broken = {}  # (function, reference_helpers) -> the failure that killed the worker
+        self._left_running = 0  # processes the student's code started and left behind
         self._worker = None
 
     def __enter__(self):
@@ -84,8 +85,11 @@ class Sandbox:
 
     def close(self):
         if self._worker is not None:
-            self._worker.kill()
+            self._kill(self._worker)
             self._worker = None
+
+    def _kill(self, worker):
+        self._left_running += worker.kill()
 
     def why_missing(self, name):
         return self.program.why_missing(name) or self.problems.get(name)
@@ -95,8 +99,12 @@ class Sandbox:
         return sorted(set(self.program.problems.values()) | set(self.problems.values()))
 
     def incidents(self):
-        """The functions that hung, crashed or exited the worker: worth a human look."""
-        return sorted({str(failure).splitlines()[0] for failure in self._broken.values()})
+        """What the student's code did to the sandbox that is worth a human look:
+        functions that hung, crashed or exited it, processes left running."""
+        found = {str(failure).splitlines()[0] for failure in self._broken.values()}
+        if self._left_running:
+            found.add(f"the student's code left {self._left_running} process(es) running (the grader killed them)")
+        return sorted(found)
 
     def call(self, function, args=(), kwargs=None, *, reference_helpers=False, global_seed=None,
              return_arguments=False):
@@ -111,6 +119,7 @@ class Sandbox:
                    "reference_helpers": reference_helpers, "global_seed": global_seed,
                    "return_arguments": return_arguments}
         worker = self._ready_worker()
+        worker.clear_output()  # the output limit applies to each call on its own
         try:
             reply = worker.exchange(request, self.limits.call_seconds)
         except (_Timeout, _Died, wire.WireError) as error:
@@ -145,7 +154,7 @@ class Sandbox:
     def _failure_of_dead_worker(self, function, worker, error):
         if os.environ.get(DEBUG_VARIABLE):
             print(f"sandbox worker output ({function}):\n{worker.startup_output()}", file=sys.stderr)
-        worker.kill()
+        self._kill(worker)
         self._worker = None
         if isinstance(error, _Timeout):
             return failures.TimedOut(function, self.limits.call_seconds)
@@ -186,13 +195,13 @@ class Sandbox:
             try:
                 reply = worker.exchange({"op": "define", "code": definition.code}, self.limits.define_seconds)
             except (_Timeout, _Died, wire.WireError) as error:
-                worker.kill()
+                self._kill(worker)
                 self._bad_definitions.add(index)
                 how = (f"did not finish within {self.limits.define_seconds:g} s" if isinstance(error, _Timeout)
                        else "stopped the Python process")
                 self._record(definition, f"{where}: running this definition {how}")
                 return False
-            if isinstance(reply, dict) and reply.get("status") == "raised":
+            if isinstance(reply, dict) and reply.get("status") == "raised" and not definition.quiet:
                 self._record(definition, f"{where}: defining it raised {reply.get('type')}: {reply.get('message', '')}")
             elif isinstance(reply, dict) and reply.get("status") == "exit":
                 self._record(definition, f"{where}: defining it called sys.exit")
@@ -205,6 +214,8 @@ class Sandbox:
 
 class _Worker:
     """One worker process and the pipes to it."""
+
+    live = set()  # pids of the workers running now (several sandboxes may be open at once)
 
     def __init__(self, limits):
         self.limits = limits
@@ -234,6 +245,7 @@ class _Worker:
             start_new_session=True)
         os.close(requests_read)
         os.close(replies_write)
+        _Worker.live.add(self.process.pid)
         try:
             hello = self.receive(time.monotonic() + limits.start_seconds)
         except (_Timeout, _Died, wire.WireError) as error:
@@ -245,6 +257,11 @@ class _Worker:
     @property
     def returncode(self):
         return self.process.returncode
+
+    def clear_output(self):
+        # The worker's stdout shares this file's offset: rewinding here rewinds it there.
+        self.output.seek(0)
+        self.output.truncate()
 
     def startup_output(self):
         self.output.seek(0)
@@ -290,7 +307,9 @@ class _Worker:
         return b"".join(chunks)
 
     def kill(self):
-        """Kill the worker and everything it started; remove its files."""
+        """Kill the worker and everything it started; remove its files. Returns how
+        many processes the student's code had left running beside the worker."""
+        left = len(_group(self.process.pid) - {self.process.pid})
         if self.process.returncode is None:
             try:
                 os.killpg(self.process.pid, signal.SIGKILL)
@@ -299,7 +318,8 @@ class _Worker:
         if self.uid is not None:
             _kill_every_process_of(self.uid)
         self.process.wait()
-        _kill_orphans(self.other_children)
+        _Worker.live.discard(self.process.pid)
+        left += _kill_orphans(self.other_children | _Worker.live)
         for fd in (self.requests, self.replies):
             try:
                 os.close(fd)
@@ -307,6 +327,7 @@ class _Worker:
                 pass
         self.output.close()
         shutil.rmtree(self.workdir, ignore_errors=True)
+        return left
 
 
 def _kill_every_process_of(uid):
@@ -342,18 +363,35 @@ def _children():
     return children
 
 
+def _group(pgid):
+    """The processes in a process group."""
+    members = set()
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat_file.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:
+            members.add(int(stat_file.parent.name))
+    return members
+
+
 def _kill_orphans(other_children):
-    """Kill and reap the sandbox's detached descendants (children that were not ours before it started)."""
+    """Kill and reap the sandbox's detached descendants (children that were not ours
+    before it started); return how many there were."""
+    killed = set()
     for _ in range(10):
         orphans = _children() - other_children
         if not orphans:
-            return
+            break
+        killed |= orphans
         for pid in orphans:
             try:
                 os.kill(pid, signal.SIGKILL)
                 os.waitpid(pid, 0)
             except (ProcessLookupError, ChildProcessError):
                 pass
+    return len(killed)
 
 
 def _reachable_by_anyone(folders):

@@ -1,0 +1,84 @@
+"""The grader against the corpus of sample submissions (samples/corpus.py):
+correct answers in many styles get every point, each realistic mistake costs
+points on its own function only and says why, cheats gain nothing, and
+resource abuse costs only the function that did it."""
+from collections import Counter
+
+import pytest
+
+from autograder import batch, contract
+from autograder.results import Report
+from autograder.sandbox import Limits
+from samples import build, corpus
+
+# Shorter than the default limits, to keep the suite fast; the slowest
+# correct style (plain Python loops) needs about 1.5 s per call here.
+LIMITS = Limits(call_seconds=5, define_seconds=3)
+
+
+@pytest.fixture(scope="session")
+def graded(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("corpus")
+    paths = {sample.name: str(build.write(sample.notebook(), folder / f"{sample.name}.ipynb"))
+             for sample in corpus.SAMPLES}
+    outcomes = dict(batch.grade_many(paths.values(), limits=LIMITS))
+    reports = {name: outcomes[path] for name, path in paths.items()}
+    failed = {name: outcome for name, outcome in reports.items() if not isinstance(outcome, Report)}
+    assert not failed, f"the grader failed on samples: {failed}"
+    return reports
+
+
+def by(kind):
+    return [pytest.param(sample, id=sample.name) for sample in corpus.by_kind(kind)]
+
+
+def lost(report):
+    return {tag for tag, (score, points, _) in report.by_tag().items() if score < points}
+
+
+def test_the_corpus_is_big_enough():
+    """Does the corpus hold at least 25 mistakes (3 per function), 6 correct styles, cheats and abuse?"""
+    kinds = Counter(sample.kind for sample in corpus.SAMPLES)
+    assert kinds[corpus.WRONG] >= 25 and kinds[corpus.CORRECT] >= 6 and kinds[corpus.CHEAT] >= 6
+    assert kinds[corpus.ABUSE] >= 4
+    per_function = Counter(next(iter(s.loses)) for s in corpus.by_kind(corpus.WRONG) if len(s.loses) == 1)
+    assert all(per_function[name] >= 3 for name in contract.FUNCTIONS), per_function
+    assert len({sample.name for sample in corpus.SAMPLES}) == len(corpus.SAMPLES)
+
+
+@pytest.mark.parametrize("sample", by(corpus.CORRECT))
+def test_correct_answers_get_every_point(graded, sample):
+    """Does every correct style (loops, np.dot, einsum, helpers in added cells...) get every point?"""
+    report = graded[sample.name]
+    failures = [f"{c.title}: {c.message}" for c in report.checks if c.score < c.points]
+    assert not failures and report.score == report.max_score
+    assert not report.grader_errors and not report.incidents
+
+
+@pytest.mark.parametrize("sample", by(corpus.WRONG) + by(corpus.ABUSE))
+def test_a_mistake_costs_points_on_its_own_function_only(graded, sample):
+    """Does each mistake (or abuse) lose points in its function and nowhere else (pipeline aside)?"""
+    report = graded[sample.name]
+    assert not report.grader_errors
+    assert lost(report) - {contract.PIPELINE} == set(sample.loses)
+
+
+@pytest.mark.parametrize("sample", [p for p in by(corpus.WRONG) if p.values[0].cause])
+def test_the_message_names_the_likely_cause(graded, sample):
+    """Does the failure message of the mistake's function name its likely cause?"""
+    messages = " ".join(check.message for check in graded[sample.name].checks
+                        if check.tag in sample.loses and check.score < check.points)
+    assert sample.cause.lower() in messages.lower()
+    assert "def test_" not in messages and "assert " not in messages
+
+
+@pytest.mark.parametrize("sample", by(corpus.CHEAT))
+def test_cheats_gain_nothing(graded, sample):
+    """Does every cheat score no more than the same submission without the trick?"""
+    assert graded[sample.name].score <= graded[sample.honest].score
+
+
+@pytest.mark.parametrize("sample", by(corpus.ABUSE))
+def test_abuse_is_reported_for_a_human(graded, sample):
+    """Are hangs, crashes, floods and processes left behind reported as incidents (which flag the submission)?"""
+    assert bool(graded[sample.name].incidents) == sample.incident
