@@ -28,6 +28,22 @@ CLASS = {
 }
 
 
+# The cheater whose trick fools grading inside the student's kernel.
+CHEATER = "kim"
+
+
+def in_kernel_verdict(course, student):
+    """What nbgrader's own in-kernel validation says of the cheater's notebook."""
+    from nbgrader.validator import Validator
+    notebook = course.path(course.submitted_directory, student) / contract.NOTEBOOK
+    # The written answer is graded by hand: only the test cells count here.
+    failures = [f for f in Validator().validate(str(notebook)).get("failed", [])
+                if f.get("error") != "You did not provide a response."]
+    verdict = "passes every test cell" if not failures else "fails some test cells"
+    return (f"({student}'s notebook {verdict} when its own kernel runs them, as plain nbgrader grades; "
+            "the kit's checks, run outside it, give it what it earned)")
+
+
 def sample_class():
     """{student: (what they did, what they submitted)}: the samples above, a broken notebook and a renamed one."""
     students = {}
@@ -51,6 +67,7 @@ def main(root=None):
     pages = feedback.write_all(course)
     table, picture = classreport.write(course)
     print(grade_table(course, students, summary))
+    print(in_kernel_verdict(course, CHEATER))
     print()
     print("\n".join(summary.lines(course)[1:]))
     print(f"\nfeedback pages   {len(pages)} under {root / course.feedback_directory}")

@@ -16,6 +16,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 
 from . import contract  # noqa: E402
 from .records import class_records  # noqa: E402
@@ -101,14 +102,15 @@ def _plots(report):
                 "together, so there is no plot of your training yet.</p>")
     figure, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
     targets, outputs = artifacts["targets"], artifacts["outputs"]
-    left.scatter(targets, outputs, s=4, alpha=0.5)
+    shown = np.isfinite(outputs)  # a diverged training has no outputs worth drawing
+    left.scatter(targets[shown], outputs[shown], s=4, alpha=0.5)
     low, high = float(targets.min()), float(targets.max())
     left.plot([low, high], [low, high], color="black", linewidth=1, label="y = t")
     left.set(xlabel="targets t", ylabel="your outputs y", title="Outputs against targets")
     left.legend()
     losses = artifacts["losses"]
-    right.plot(losses)
-    if losses.size and (losses > 0).all():
+    right.plot(np.where(np.isfinite(losses), losses, np.nan))
+    if losses.size and (losses[np.isfinite(losses)] > 0).all():
         right.set_yscale("log")
     right.set(xlabel="iteration", ylabel="loss", title="Your loss during training")
     figure.tight_layout()

@@ -46,7 +46,7 @@ def array(value, what, finite=True):
     except (TypeError, ValueError):
         raise AssertionError(f"{what} should be a NumPy array of numbers, not {describe(value)}") from None
     if finite and not np.all(np.isfinite(result)):
-        raise AssertionError(f"{what} contains nan or infinite values")
+        raise AssertionError(f"{what}: some values are nan or infinite")
     return result
 
 

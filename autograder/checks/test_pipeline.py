@@ -27,9 +27,16 @@ def learn(student, learner, true_weights, true_bias, seed):
     weights, bias = expect.results(start, "init_params", ("weights", "bias"))
     value = learner.train(inputs, targets, weights, bias, learning_rate=LEARNING_RATE, n_iterations=N_ITERATIONS)
     weights, bias, losses = expect.results(value, "train", ("weights", "bias", "losses"))
-    return (expect.array(weights, "the learned weights").ravel(), expect.scalar(bias, "the learned bias"),
-            expect.array(losses, "losses", finite=False).ravel(), expect.array(inputs, "inputs"),
-            expect.array(targets, "targets"))
+    weights, bias = expect.array(weights, "the learned weights", finite=False).ravel(), expect.array(
+        bias, "the learned bias", finite=False).ravel()
+    if bias.size != 1:
+        raise AssertionError(f"the learned bias should be a single number, not shape {bias.shape}")
+    return (weights, float(bias[0]), expect.array(losses, "losses", finite=False).ravel(),
+            expect.array(inputs, "inputs"), expect.array(targets, "targets"))
+
+
+def diverged(weights, bias):
+    return not (np.all(np.isfinite(weights)) and np.isfinite(bias))
 
 
 @pytest.mark.points(2)
@@ -41,6 +48,9 @@ def test_learns_the_coefficients(student, artifacts):
         artifacts.update(losses=losses, targets=targets.ravel(),
                          outputs=oracles.outputs(inputs, weights, bias).ravel(), weights=weights, bias=bias)
     setting = f"learning rate {LEARNING_RATE} and {N_ITERATIONS} iterations"
+    if diverged(weights, bias):
+        raise AssertionError(f"with {setting}, training diverged: the weights became nan or infinite "
+                             "(is a gradient too large, or does the step go uphill?)")
     assert weights.size == 2 and np.allclose(weights, [2.0, -3.0], atol=WEIGHT_TOLERANCE) and abs(
         bias - 5.0) < BIAS_TOLERANCE, (
         f"with {setting}, your own functions should learn weights within {WEIGHT_TOLERANCE} of (2, -3) "

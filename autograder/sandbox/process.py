@@ -46,8 +46,8 @@ class Limits:
     define_seconds: float = 5.0
     # Address space. Python, NumPy and Matplotlib need about 0.5 GB of it.
     memory_bytes: int = 2 * 2**30
-    # Everything the student's code prints, over the worker's whole life.
-    output_bytes: int = 256 * 2**10
+    # What one call may print: a train printing a line per iteration stays far below.
+    output_bytes: int = 2**20
     # CPU seconds: a backstop for processes that outlive the wall clock.
     cpu_seconds: int = 300
     # Python and NumPy start in about 0.2 s; a loaded machine may be slower.
@@ -170,8 +170,11 @@ class Sandbox:
             return failures.TooMuchOutput(function, self.limits.output_bytes)
         if number == signal.SIGXCPU:
             return failures.TimedOut(function, self.limits.cpu_seconds)
-        return failures.Crashed(function, signal.Signals(number).name if number in signal.Signals._value2member_map_
-                                else f"signal {number}")
+        try:
+            name = signal.Signals(number).name
+        except ValueError:
+            name = f"signal {number}"
+        return failures.Crashed(function, name)
 
     def _ready_worker(self):
         """A live worker with every definition run; a definition that hangs or
