@@ -193,3 +193,16 @@ def test_the_class_report_counts_failures_per_check(graded):
     bob = next(row for row in rows if row["student"] == "bob")
     assert bob["score"] == "29" and bob["l2_loss/test_value"] == "0" and bob["l2_loss/test_is_a_single_number"] == "1"
     assert (root / "reports" / contract.ASSIGNMENT / "class.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_one_student_into_another_database(graded, env, tmp_path):
+    """Do --student and --db grade just that student into the gradebook at that URL?"""
+    root, _, _ = graded
+    database = tmp_path / "elsewhere.db"
+    result = cli("autograde", contract.ASSIGNMENT, "--student", "bob", "--db", f"sqlite:///{database}",
+                 "--jobs", "1", cwd=root, env=env)
+    assert result.returncode == 0 and "1 submissions" in result.stdout
+    from nbgrader.api import Gradebook
+    with Gradebook(f"sqlite:///{database}", "simple-nn") as gb:
+        assert [s.student.id for s in gb.find_assignment(contract.ASSIGNMENT).submissions] == ["bob"]
+        assert gb.find_submission(contract.ASSIGNMENT, "bob").score == 29.0

@@ -71,3 +71,9 @@ def test_secret_coefficients_are_reproducible_and_not_the_lessons():
     assert np.array_equal(first[0], again[0]) and first[1] == again[1]
     assert not np.isin(np.append(first[0], first[1]), [2.0, -3.0, 5.0]).any()
     assert (np.abs(first[0]) >= 0.5).all()
+
+
+def test_the_reference_helpers_are_the_ones_train_calls():
+    """Does the sandbox swap in exactly the helpers the contract says train calls by name?"""
+    from autograder import contract
+    assert set(reference.HELPERS) == set(contract.TRAIN_HELPERS)
