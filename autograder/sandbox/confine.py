@@ -72,7 +72,10 @@ def confine(workdir, readable, memory_bytes, output_bytes, cpu_seconds, uid=None
 def _set_limit(which, value):
     hard = resource.getrlimit(which)[1]
     value = value if hard == resource.RLIM_INFINITY else min(value, hard)
-    resource.setrlimit(which, (value, value))
+    try:
+        resource.setrlimit(which, (value, value))
+    except (ValueError, OSError):
+        pass  # a limit this system does not support (RLIMIT_AS on macOS): the wall clock still holds
 
 
 def _landlock(workdir, readable):
