@@ -45,9 +45,10 @@ class Summary:
         return lines
 
 
-def new_record(submission, kit, outcome, expected_cells):
-    """The stored record of one graded submission, with the reasons to flag it."""
-    record = {"student": submission.student, "kit": kit, "submission": submission.fingerprint(),
+def new_record(submission, fingerprint, kit, outcome, expected_cells):
+    """The stored record of one graded submission (whose bytes had this fingerprint
+    when grading started), with the reasons to flag it."""
+    record = {"student": submission.student, "kit": kit, "submission": fingerprint,
               "notebook": submission.notebook.name if submission.notebook else None,
               "outcome": GRADED, "message": None, "report": None, "recorded": None}
     flags = [submission.problem] if submission.problem else []
@@ -64,7 +65,7 @@ def new_record(submission, kit, outcome, expected_cells):
         if outcome.grader_errors:
             flags.append("the kit failed on some checks (see the record in trusted/)")
         if outcome.incidents:
-            flags.append("the student's code hung or crashed: " + "; ".join(outcome.incidents))
+            flags.append("the student's code misbehaved in the sandbox: " + "; ".join(outcome.incidents))
         try:
             missing = sorted(expected_cells - grade_ids(submission.notebook))
         except UnreadableNotebook:
@@ -101,8 +102,9 @@ def autograde(course, student=None, jobs=None, limits=Limits(), progress=True):
                                / f"{course.assignment}.ipynb")
     submissions = course.submissions(student)
     records = {s.student: store.load(course.trusted_result(s.student)) for s in submissions}
-    fresh = {s.student for s in submissions if records[s.student] is not None
-             and records[s.student].get("kit") == kit and records[s.student].get("submission") == s.fingerprint()}
+    fingerprints = {s.student: s.fingerprint() for s in submissions}
+    fresh = {student for student, record in records.items() if record is not None
+             and record.get("kit") == kit and record.get("submission") == fingerprints[student]}
     to_grade = {str(s.notebook): s for s in submissions if s.student not in fresh and s.notebook is not None}
     # Grading starts first: nbgrader's imports below take seconds, and overlap with it.
     results = batch.grade_many(list(to_grade), jobs, limits) if to_grade else iter(())
@@ -115,6 +117,7 @@ def autograde(course, student=None, jobs=None, limits=Limits(), progress=True):
 
     def finish(record):
         reasons = write_grade(course, record)
+        record["flags"] = reasons  # as written to the gradebook, for the summary of later runs
         record["recorded"] = course.db_url
         store.save(course.trusted_result(record["student"]), record)
         _count(summary, record, reasons)
@@ -130,11 +133,11 @@ def autograde(course, student=None, jobs=None, limits=Limits(), progress=True):
             else:
                 finish(record)  # graded before, but its grade never reached this gradebook
         elif submission.notebook is None:
-            finish(new_record(submission, kit, None, expected_cells))
+            finish(new_record(submission, fingerprints[submission.student], kit, None, expected_cells))
             summary.graded_now += 1
     for path, outcome in results:
         submission = to_grade[path]
-        record = new_record(submission, kit, outcome, expected_cells)
+        record = new_record(submission, fingerprints[submission.student], kit, outcome, expected_cells)
         store.save(course.trusted_result(submission.student), record)  # the grade is safe before the gradebook write
         finish(record)
         summary.graded_now += 1

@@ -6,7 +6,8 @@ own functions working together.
 """
 
 ASSIGNMENT = "simple_nn"
-NOTEBOOK = f"{ASSIGNMENT}.ipynb"
+NOTEBOOK_ID = ASSIGNMENT  # nbgrader's name for the assignment's one notebook
+NOTEBOOK = f"{NOTEBOOK_ID}.ipynb"
 
 # In the order the lesson introduces them (and the order reports list them).
 FUNCTIONS = (

@@ -101,7 +101,7 @@ class Course:
         return self.root / TRUSTED_DIRECTORY / self.assignment / f"{student}.json"
 
     def feedback_page(self, student):
-        return self.path(self.feedback_directory, student) / contract.NOTEBOOK.replace(".ipynb", ".html")
+        return self.path(self.feedback_directory, student) / f"{contract.NOTEBOOK_ID}.html"
 
     def reports(self):
         return self.root / REPORTS_DIRECTORY / self.assignment

@@ -49,8 +49,8 @@ def written_answer(course, student):
     from nbgrader.api import Gradebook, MissingEntry
     try:
         with Gradebook(course.db_url, course.course_id) as gb:
-            grade = gb.find_grade(contract.WRITTEN_ANSWER, contract.NOTEBOOK[:-6], course.assignment, student)
-            comment = gb.find_comment(contract.WRITTEN_ANSWER, contract.NOTEBOOK[:-6], course.assignment, student)
+            grade = gb.find_grade(contract.WRITTEN_ANSWER, contract.NOTEBOOK_ID, course.assignment, student)
+            comment = gb.find_comment(contract.WRITTEN_ANSWER, contract.NOTEBOOK_ID, course.assignment, student)
             return grade.manual_score, grade.max_score, comment.manual_comment
     except MissingEntry:
         return None, None, None

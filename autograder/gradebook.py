@@ -89,6 +89,12 @@ def cell_results(report):
     return results
 
 
+def _scaled(score, points, cell_points):
+    """The kit's score for a tag as a share of its test cell's points (an
+    instructor may have changed the cell's points in the source notebook)."""
+    return score / points * cell_points if points else 0.0
+
+
 class TrustedResults(NbGraderPreprocessor):
     """Stands where nbgrader's Execute stands: gives each test cell the kit's verdict as its output."""
 
@@ -102,8 +108,7 @@ class TrustedResults(NbGraderPreprocessor):
             if grade_id not in self.results:
                 raise RecordError(f"the kit has no checks for the test cell {grade_id!r}")
             score, points, text = self.results[grade_id]
-            cell_points = float(cell.metadata.nbgrader.points)
-            scaled = score / points * cell_points if points else 0.0
+            scaled = _scaled(score, points, float(cell.metadata.nbgrader.points))
             cell.outputs = [
                 nbformat.v4.new_output("stream", name="stdout", text=text),
                 # nbgrader reads a number as the cell's result as partial credit.
@@ -126,11 +131,6 @@ def ensure_assignment(course):
     converter.force = True
     converter.start()
     return True
-
-
-def max_score(course):
-    with Gradebook(course.db_url, course.course_id) as gb:
-        return gb.find_assignment(course.assignment).max_score
 
 
 def record(course, student, report):
@@ -159,11 +159,11 @@ def record_directly(course, student, report, reasons):
         timestamp = course.coursedir().get_existing_timestamp(
             str(course.path(course.submitted_directory, student)))
         gb.update_or_create_submission(course.assignment, student, **({"timestamp": timestamp} if timestamp else {}))
-        notebook = gb.find_submission_notebook(contract.NOTEBOOK[:-len(".ipynb")], course.assignment, student)
+        notebook = gb.find_submission_notebook(contract.NOTEBOOK_ID, course.assignment, student)
         for grade in notebook.grades:
             if grade.name in results:
                 score, points, _ = results[grade.name]
-                grade.auto_score = score / points * grade.max_score if points else 0.0
+                grade.auto_score = _scaled(score, points, grade.max_score)
             elif grade.cell.cell_type == "code":
                 grade.auto_score = None
         gb.db.commit()
@@ -174,7 +174,7 @@ def flag(course, student, reasons):
     """Mark every grade of the submission for manual grading and say why in its comments."""
     text = FLAG_PREFIX + "; ".join(reasons)
     with Gradebook(course.db_url, course.course_id) as gb:
-        notebook = gb.find_submission_notebook(contract.NOTEBOOK[:-len(".ipynb")], course.assignment, student)
+        notebook = gb.find_submission_notebook(contract.NOTEBOOK_ID, course.assignment, student)
         for grade in notebook.grades:
             grade.needs_manual_grade = True
         for comment in notebook.comments:

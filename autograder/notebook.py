@@ -55,7 +55,8 @@ def _read_cells(path):
     path = Path(path)
     try:
         if path.stat().st_size > MAX_NOTEBOOK_BYTES:
-            raise UnreadableNotebook(f"{path}: larger than {MAX_NOTEBOOK_BYTES // 2**20} MB, not a notebook for this assignment")
+            raise UnreadableNotebook(
+                f"{path}: larger than {MAX_NOTEBOOK_BYTES // 2**20} MB, not a notebook for this assignment")
         raw = path.read_bytes()
     except OSError as error:
         raise UnreadableNotebook(f"{path}: cannot be read ({error.strerror or error})") from None
@@ -64,8 +65,8 @@ def _read_cells(path):
     except UnicodeDecodeError:
         raise UnreadableNotebook(f"{path}: not a notebook (not UTF-8 text)") from None
     except json.JSONDecodeError as error:
-        raise UnreadableNotebook(
-            f"{path}: not a notebook (invalid JSON at line {error.lineno}, column {error.colno}: {error.msg})") from None
+        raise UnreadableNotebook(f"{path}: not a notebook (invalid JSON at line {error.lineno}, "
+                                 f"column {error.colno}: {error.msg})") from None
     if not isinstance(document, dict) or not isinstance(document.get("cells"), list):
         if isinstance(document, dict) and "worksheets" in document:
             raise UnreadableNotebook(f"{path}: an nbformat 3 notebook; open it in Jupyter and save it to convert it")
