@@ -76,8 +76,9 @@ def new_record(submission, fingerprint, kit, outcome, expected_cells):
     return record
 
 
-def write_grade(course, record):
-    """Put one record into the gradebook; return the reasons it is flagged."""
+def write_grade(course, record, was_flagged=False):
+    """Put one record into the gradebook; return the reasons it is flagged.
+    was_flagged: the kit flagged this student's previous submission."""
     from . import gradebook
     reasons = list(record["flags"])
     report = Report.from_dict(record["report"]) if record["report"] else None
@@ -90,6 +91,8 @@ def write_grade(course, record):
             return reasons
         if reasons:
             gradebook.flag(course, record["student"], reasons)
+        elif was_flagged:
+            gradebook.unflag(course, record["student"])
         return reasons
     gradebook.record_directly(course, record["student"], report, reasons)
     return reasons
@@ -116,7 +119,8 @@ def autograde(course, student=None, jobs=None, limits=Limits(), progress=True):
                mininterval=0.2, dynamic_ncols=True)
 
     def finish(record):
-        reasons = write_grade(course, record)
+        previous = records[record["student"]]
+        reasons = write_grade(course, record, was_flagged=bool(previous and previous.get("flags")))
         record["flags"] = reasons  # as written to the gradebook, for the summary of later runs
         record["recorded"] = course.db_url
         store.save(course.trusted_result(record["student"]), record)

@@ -26,11 +26,12 @@ class Submission:
     problem: str | None = None  # why it needs a human look before grading even starts
 
     def fingerprint(self):
-        """A digest of the submitted notebook's bytes (or of its absence)."""
+        """A digest of the submitted notebook's name and bytes (or of its absence):
+        renaming the notebook is a new submission too."""
         if self.notebook is None:
             return "no notebook"
         try:
-            return hashlib.sha256(self.notebook.read_bytes()).hexdigest()
+            return hashlib.sha256(self.notebook.name.encode() + b"\0" + self.notebook.read_bytes()).hexdigest()
         except OSError as error:
             return f"unreadable: {error}"
 

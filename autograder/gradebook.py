@@ -171,14 +171,23 @@ def record_directly(course, student, report, reasons):
 
 
 def flag(course, student, reasons):
-    """Mark every grade of the submission for manual grading and say why in its comments."""
+    """Flag the submission (formgrader's flag), mark every grade for manual
+    grading, and say why in its comments."""
     text = FLAG_PREFIX + "; ".join(reasons)
     with Gradebook(course.db_url, course.course_id) as gb:
         notebook = gb.find_submission_notebook(contract.NOTEBOOK_ID, course.assignment, student)
+        notebook.flagged = True
         for grade in notebook.grades:
             grade.needs_manual_grade = True
         for comment in notebook.comments:
             comment.auto_comment = text
+        gb.db.commit()
+
+
+def unflag(course, student):
+    """Take down the flag the kit raised on an earlier submission that this one no longer deserves."""
+    with Gradebook(course.db_url, course.course_id) as gb:
+        gb.find_submission_notebook(contract.NOTEBOOK_ID, course.assignment, student).flagged = False
         gb.db.commit()
 
 

@@ -118,11 +118,13 @@ def test_flagged_submissions_carry_their_reason(graded):
     with gradebook(root) as gb:
         for student, reason in expected.items():
             notebook = gb.find_submission_notebook("simple_nn", contract.ASSIGNMENT, student)
+            assert notebook.flagged, student  # formgrader's flag
             assert all(grade.needs_manual_grade for grade in notebook.grades), student
             assert all(reason in comment.comment for comment in notebook.comments), student
             assert f"- {student}: " in first.stdout and reason in first.stdout
         for student in ("alice", "bob", "mallory"):
             notebook = gb.find_submission_notebook("simple_nn", contract.ASSIGNMENT, student)
+            assert not notebook.flagged, student
             assert not any(g.needs_manual_grade for g in notebook.grades if g.cell.cell_type == "code"), student
     assert first.returncode == 3 and "flagged            5" in first.stdout
 
@@ -206,3 +208,17 @@ def test_one_student_into_another_database(graded, env, tmp_path):
     with Gradebook(f"sqlite:///{database}", "simple-nn") as gb:
         assert [s.student.id for s in gb.find_assignment(contract.ASSIGNMENT).submissions] == ["bob"]
         assert gb.find_submission(contract.ASSIGNMENT, "bob").score == 29.0
+
+
+def test_a_fixed_resubmission_is_unflagged(tmp_path, env):
+    """When a flagged student resubmits a good notebook, is the kit's flag taken down and the grade redone?"""
+    root = course.make(tmp_path / "resubmit", {"dave": {"Untitled.ipynb": build.notebook()}})
+    cli("autograde", contract.ASSIGNMENT, "--jobs", "1", cwd=root, env=env)
+    folder = root / "submitted" / "dave" / contract.ASSIGNMENT
+    (folder / "Untitled.ipynb").rename(folder / contract.NOTEBOOK)
+    result = cli("autograde", contract.ASSIGNMENT, "--jobs", "1", cwd=root, env=env)
+    assert result.returncode == 0 and "1 graded now" in result.stdout
+    with gradebook(root) as gb:
+        notebook = gb.find_submission_notebook("simple_nn", contract.ASSIGNMENT, "dave")
+        assert not notebook.flagged and notebook.score == 30.0
+        assert not any(g.needs_manual_grade for g in notebook.grades if g.cell.cell_type == "code")
