@@ -76,12 +76,15 @@ def new_record(submission, fingerprint, kit, outcome, expected_cells):
     return record
 
 
-def write_grade(course, record, was_flagged=False):
-    """Put one record into the gradebook; return the reasons it is flagged.
-    was_flagged: the kit flagged this student's previous submission."""
+def _report(record):
+    return Report.from_dict(record["report"]) if record.get("report") else None
+
+
+def write_grade(course, record, report, was_flagged=False):
+    """Put one record (and its report) into the gradebook; return the reasons it is
+    flagged. was_flagged: the kit flagged this student's previous submission."""
     from . import gradebook
     reasons = list(record["flags"])
-    report = Report.from_dict(record["report"]) if record["report"] else None
     if report is not None and record["notebook"] == f"{course.assignment}.ipynb":
         try:
             gradebook.record(course, record["student"], report)
@@ -120,11 +123,12 @@ def autograde(course, student=None, jobs=None, limits=Limits(), progress=True):
 
     def finish(record):
         previous = records[record["student"]]
-        reasons = write_grade(course, record, was_flagged=bool(previous and previous.get("flags")))
+        report = _report(record)
+        reasons = write_grade(course, record, report, was_flagged=bool(previous and previous.get("flags")))
         record["flags"] = reasons  # as written to the gradebook, for the summary of later runs
         record["recorded"] = course.db_url
         store.save(course.trusted_result(record["student"]), record)
-        _count(summary, record, reasons)
+        _count(summary, record["student"], report, reasons)
         bar.set_postfix(flagged=len(summary.flagged), refresh=False)
         bar.update()
 
@@ -132,7 +136,7 @@ def autograde(course, student=None, jobs=None, limits=Limits(), progress=True):
         record = records[submission.student]
         if submission.student in fresh:
             if record.get("recorded") == course.db_url and submission.student in recorded:
-                _count(summary, record, record["flags"])
+                _count(summary, submission.student, _report(record), record["flags"])
                 bar.update()
             else:
                 finish(record)  # graded before, but its grade never reached this gradebook
@@ -150,10 +154,9 @@ def autograde(course, student=None, jobs=None, limits=Limits(), progress=True):
     return summary
 
 
-def _count(summary, record, reasons):
-    if record.get("report"):
-        report = Report.from_dict(record["report"])
+def _count(summary, student, report, reasons):
+    if report is not None:
         summary.scores.append(report.score)
         summary.max_score = max(summary.max_score, report.max_score)
     if reasons:
-        summary.flagged[record["student"]] = reasons
+        summary.flagged[student] = reasons

@@ -8,6 +8,7 @@ from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
 from . import contract
+from .notebook import find_submitted
 
 CONFIG_FILE = "nbgrader_config.py"
 # The kit's own folders in the course root, beside nbgrader's.
@@ -89,14 +90,13 @@ class Course:
         return found
 
     def _submission(self, student, folder):
-        expected = folder / contract.NOTEBOOK
-        if expected.is_file():
-            return Submission(student, expected)
-        others = sorted(folder.glob("*.ipynb"))
-        if others:
-            return Submission(student, others[0], f"the notebook is named {others[0].name}, "
-                                                  f"not {contract.NOTEBOOK} (graded anyway)")
-        return Submission(student, None, f"no notebook submitted (expected {contract.NOTEBOOK})")
+        found = find_submitted(folder)
+        if found is None:
+            return Submission(student, None, f"no notebook submitted (expected {contract.NOTEBOOK})")
+        if found.name != contract.NOTEBOOK:
+            return Submission(student, found, f"the notebook is named {found.name}, "
+                                              f"not {contract.NOTEBOOK} (graded anyway)")
+        return Submission(student, found)
 
     def trusted_result(self, student):
         return self.root / TRUSTED_DIRECTORY / self.assignment / f"{student}.json"

@@ -9,6 +9,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import contract
+
 # A notebook this size is not an answer to this assignment; refuse before parsing it.
 MAX_NOTEBOOK_BYTES = 50 * 1024 * 1024
 
@@ -22,6 +24,18 @@ class CodeCell:
     number: int  # 1-based position among all the notebook's cells
     source: str
     grade_id: str | None
+
+
+def find_submitted(folder, recursive=False):
+    """The notebook to grade in a submission folder: the assignment's notebook if
+    it is there, else the first other notebook (sorted; in subfolders too when
+    recursive, checkpoints aside), else None."""
+    expected = Path(folder) / contract.NOTEBOOK
+    if expected.is_file():
+        return expected
+    others = sorted(Path(folder).rglob("*.ipynb") if recursive else Path(folder).glob("*.ipynb"))
+    others = [path for path in others if ".ipynb_checkpoints" not in path.parts]
+    return others[0] if others else None
 
 
 def read_code_cells(path):

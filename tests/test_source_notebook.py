@@ -7,7 +7,7 @@ import pytest
 from nbgrader.validator import Validator
 
 from autograder import contract
-from autograder.lesson import run_to_convergence
+from lesson import run_to_convergence
 from conftest import SOURCE
 
 # Where the lesson says training has converged, and how close it must be there.

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .. import contract, results
 from ..manifest import PACKAGE, grader_files
+from ..notebook import find_submitted
 
 HERE = Path(__file__).resolve().parent
 KIT = PACKAGE.parent
@@ -59,14 +60,12 @@ def _add(archive, name, data, executable=False):
 
 def find_notebook(submission):
     """(the notebook to grade or None, a note for the student or None)."""
-    expected = submission / contract.NOTEBOOK
-    if expected.is_file():
-        return expected, None
-    others = sorted(submission.rglob("*.ipynb"))
-    others = [path for path in others if ".ipynb_checkpoints" not in path.parts]
-    if others:
-        return others[0], f"No {contract.NOTEBOOK} in your submission: graded {others[0].name} instead."
-    return None, f"No notebook in your submission: upload {contract.NOTEBOOK}."
+    found = find_submitted(submission, recursive=True)  # uploads may keep their folders
+    if found is None:
+        return None, f"No notebook in your submission: upload {contract.NOTEBOOK}."
+    if found.name != contract.NOTEBOOK:
+        return found, f"No {contract.NOTEBOOK} in your submission: graded {found.name} instead."
+    return found, None
 
 
 def run(root):
