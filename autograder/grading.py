@@ -68,6 +68,12 @@ class _Checks:
     def artifacts_fixture(self):
         return self.artifacts
 
+    def pytest_runtest_setup(self, item):
+        # Each check's calls run in fresh processes: nothing one check's calls
+        # leave behind (globals, files, threads) reaches another check.
+        for sandbox in self.sandboxes:
+            sandbox.new_check()
+
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
         outcome = yield

@@ -5,6 +5,11 @@ turns them into a failed check with that message; they never mean the grader
 itself is broken.
 """
 
+# What of the student's exception a report carries: a type name and a message
+# are short; anything longer is an attempt to bloat the grader's reports.
+MAX_NAME = 200
+MAX_MESSAGE = 2000
+
 
 class StudentFailure(Exception):
     """The student's function did not give an answer."""

@@ -11,9 +11,10 @@ import ctypes
 import json
 import os
 import pickle
+import secrets
 import select
-import shutil
 import signal
+import socket
 import site
 import stat
 import subprocess
@@ -23,7 +24,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import failures, wire
+from . import failures, scratch, wire
 
 WORKER = Path(__file__).with_name("worker.py")
 # When the grader runs as root, each sandbox runs as a uid of its own, derived
@@ -52,8 +53,14 @@ class Limits:
     cpu_seconds: int = 300
     # Python and NumPy start in about 0.2 s; a loaded machine may be slower.
     start_seconds: float = 30.0
-    # The largest reply the grader reads; the answers here are a few kB.
-    reply_bytes: int = 64 * 2**20
+    # The largest reply the grader reads; the answers here are at most a few
+    # hundred kB, and decoding costs the grader several times a reply's size.
+    reply_bytes: int = 16 * 2**20
+    # All top-level statements together, per check (they run again for each):
+    # defining functions takes milliseconds.
+    definitions_seconds: float = 2.0
+    # The scratch folder (a tmpfs where the machine allows it).
+    scratch_bytes: int = 64 * 2**20
 
 
 class _Timeout(Exception):
@@ -61,11 +68,21 @@ class _Timeout(Exception):
 
 
 class _Died(Exception):
-    pass
+    def __init__(self, returncode):
+        super().__init__(returncode)
+        self.returncode = returncode
 
 
 class Sandbox:
-    """Runs one notebook's definitions; `call` runs one of its functions."""
+    """Runs one notebook's definitions; `call` runs one of its functions.
+
+    The notebook lives in a sandbox process tree of its own (worker.py): each
+    check (`new_check`) gets a fresh process, forked from a template that never
+    ran student code, with the definitions run again, so that no check's calls
+    can leave anything (globals, files, processes) for another's. Calls with
+    the reference helpers get a process of their own too: only there do those
+    helpers exist.
+    """
 
     def __init__(self, program, limits=Limits()):
         self.program = program
@@ -75,7 +92,8 @@ class Sandbox:
         self._bad_definitions = set()
         self._broken = {}  # (function, reference_helpers) -> the failure that killed the worker
         self._left_running = 0  # processes the student's code started and left behind
-        self._worker = None
+        self._box = None
+        self._check = 0
 
     def __enter__(self):
         return self
@@ -83,13 +101,17 @@ class Sandbox:
     def __exit__(self, *exc):
         self.close()
 
-    def close(self):
-        if self._worker is not None:
-            self._kill(self._worker)
-            self._worker = None
+    def new_check(self):
+        """Later calls run in fresh processes, sharing nothing with earlier ones."""
+        self._check += 1
 
-    def _kill(self, worker):
-        self._left_running += worker.kill()
+    def close(self):
+        self._close_box()
+
+    def _close_box(self):
+        if self._box is not None:
+            self._left_running += self._box.close()
+            self._box = None
 
     def why_missing(self, name):
         return self.program.why_missing(name) or self.problems.get(name)
@@ -102,8 +124,9 @@ class Sandbox:
         """What the student's code did to the sandbox that is worth a human look:
         functions that hung, crashed or exited it, processes left running."""
         found = {str(failure).splitlines()[0] for failure in self._broken.values()}
-        if self._left_running:
-            found.add(f"the student's code left {self._left_running} process(es) running (the grader killed them)")
+        left = self._left_running + (self._box.left_running if self._box else 0)
+        if left:
+            found.add(f"the student's code left {left} process(es) running (the grader killed them)")
         return sorted(found)
 
     def call(self, function, args=(), kwargs=None, *, reference_helpers=False, global_seed=None,
@@ -115,15 +138,17 @@ class Sandbox:
         key = (function, reference_helpers)
         if key in self._broken:
             raise self._broken[key]
+        # The worker seeds np.random for every call and always sends the arguments
+        # back: the student's code cannot tell which of these the grader looks at.
+        seed = global_seed if global_seed is not None else secrets.randbelow(2**32)
         request = {"op": "call", "name": function, "args": tuple(args), "kwargs": dict(kwargs or {}),
-                   "reference_helpers": reference_helpers, "global_seed": global_seed,
-                   "return_arguments": return_arguments}
-        worker = self._ready_worker()
-        worker.clear_output()  # the output limit applies to each call on its own
+                   "global_seed": seed}
+        box = self._ready_box(reference_helpers)
+        box.clear_output()  # the output limit applies to each call on its own
         try:
-            reply = worker.exchange(request, self.limits.call_seconds)
+            reply = box.exchange(request, self.limits.call_seconds)
         except (_Timeout, _Died, wire.WireError) as error:
-            failure = self._failure_of_dead_worker(function, worker, error)
+            failure = self._failure_of_dead_worker(function, box, error)
             self._broken[key] = failure
             raise failure from None
         return self._answer(function, reply, return_arguments)
@@ -137,30 +162,38 @@ class Sandbox:
         if status == "missing":
             raise failures.NotDefined(function, self.why_missing(function))
         if status == "not_callable":
-            raise failures.NotCallable(function, reply.get("type"))
+            raise failures.NotCallable(function, _text(reply.get("type"), failures.MAX_NAME))
         if status == "exit":
-            raise failures.Exited(function, reply.get("code"))
+            code = reply.get("code")
+            raise failures.Exited(function, code if type(code) is int else 1)
         if status == "raised":
-            if reply.get("type") == "NotImplementedError":
+            type_name = _text(reply.get("type"), failures.MAX_NAME)
+            if type_name == "NotImplementedError":
                 raise failures.NotImplementedYet(function)
-            if reply.get("type") == "MemoryError":
+            if type_name == "MemoryError":
                 raise failures.OutOfMemory(function, self.limits.memory_bytes)
-            if reply.get("file_too_large"):
+            if reply.get("file_too_large") is True:
                 raise failures.TooMuchOutput(function, self.limits.output_bytes)
-            raise failures.Raised(function, str(reply.get("type")), str(reply.get("message", "")),
-                                  str(reply.get("traceback", "")))
+            raise failures.Raised(function, type_name, _text(reply.get("message"), failures.MAX_MESSAGE),
+                                  _text(reply.get("traceback"), failures.MAX_MESSAGE))
         raise failures.BadAnswer(function, "a malformed reply")
 
-    def _failure_of_dead_worker(self, function, worker, error):
+    def _failure_of_dead_worker(self, function, box, error):
         if os.environ.get(DEBUG_VARIABLE):
-            print(f"sandbox worker output ({function}):\n{worker.startup_output()}", file=sys.stderr)
-        self._kill(worker)
-        self._worker = None
+            print(f"sandbox worker output ({function}):\n{box.startup_output()}", file=sys.stderr)
+        self._reset(box)
         if isinstance(error, _Timeout):
             return failures.TimedOut(function, self.limits.call_seconds)
         if isinstance(error, wire.WireError):
             return failures.BadAnswer(function, str(error))
-        return self._death(function, worker.returncode)
+        return self._death(function, error.returncode)
+
+    def _reset(self, box):
+        """Kill the check's processes; the box itself, if even that fails."""
+        try:
+            box.reset(self.limits.start_seconds)
+        except (_Timeout, _Died, wire.WireError):
+            self._close_box()
 
     def _death(self, function, returncode):
         if returncode is not None and returncode >= 0:
@@ -176,52 +209,103 @@ class Sandbox:
             name = f"signal {number}"
         return failures.Crashed(function, name)
 
-    def _ready_worker(self):
-        """A live worker with every definition run; a definition that hangs or
-        crashes the worker is recorded and skipped, and the worker restarted."""
-        while self._worker is None:
-            worker = _Worker(self.limits)
-            self.confinement = worker.confinement
-            worker.exchange({"op": "sources", "sources": self.program.sources}, self.limits.define_seconds)
-            if self._define_all(worker):
-                self._worker = worker
-        return self._worker
+    def _ready_box(self, reference_helpers):
+        """A live process for this check (and helper mode) with every definition
+        run; a definition that hangs or crashes is recorded and skipped, and the
+        process replaced."""
+        wanted = (self._check, reference_helpers)
+        while True:
+            if self._box is None:
+                self._box = _Box(self.limits)
+            box = self._box
+            if box.check == wanted:
+                return box
+            try:
+                box.spawn(wanted, reference_helpers, self.limits.start_seconds)
+                self.confinement = box.confinement
+                box.exchange({"op": "sources", "sources": self.program.sources}, self.limits.define_seconds)
+            except (_Timeout, _Died, wire.WireError) as error:
+                output = box.startup_output()
+                self._close_box()
+                raise RuntimeError(f"the sandbox did not start ({type(error).__name__}): {output}") from None
+            if not self._define_all(box):
+                box.check = None
 
-    def _define_all(self, worker):
+    def _define_all(self, box):
+        """Run the definitions in the check's fresh process. All are sent at once
+        (no round trip each); each still has its own time limit."""
+        pending = []
         for index, definition in enumerate(self.program.definitions):
             if index in self._bad_definitions:
                 continue
-            where = f"cell {definition.cell}, line {definition.line}"
             if len(self._bad_definitions) >= MAX_BAD_DEFINITIONS:
-                self._record(definition, f"{where} was not run: too many earlier definitions hung or crashed")
+                self._record(definition, f"{_where(definition)} was not run: too many earlier definitions hung, "
+                                         "crashed or were too slow")
                 continue
-            try:
-                reply = worker.exchange({"op": "define", "code": definition.code}, self.limits.define_seconds)
-            except (_Timeout, _Died, wire.WireError) as error:
-                self._kill(worker)
-                self._bad_definitions.add(index)
-                how = (f"did not finish within {self.limits.define_seconds:g} s" if isinstance(error, _Timeout)
-                       else "stopped the Python process")
-                self._record(definition, f"{where}: running this definition {how}")
-                return False
-            if isinstance(reply, dict) and reply.get("status") == "raised" and not definition.quiet:
-                self._record(definition, f"{where}: defining it raised {reply.get('type')}: {reply.get('message', '')}")
-            elif isinstance(reply, dict) and reply.get("status") == "exit":
-                self._record(definition, f"{where}: defining it called sys.exit")
+            pending.append((index, definition))
+        requests = [{"op": "define", "code": definition.code} for _, definition in pending]
+        seconds = {}
+        try:
+            box.send(requests, self.limits.define_seconds)
+            for index, definition in pending:
+                started = time.monotonic()
+                reply = box.receive(started + self.limits.define_seconds)
+                seconds[index] = time.monotonic() - started
+                self._check_definition(definition, reply)
+        except (_Timeout, _Died, wire.WireError) as error:
+            self._reset(box)
+            index, definition = pending[len(seconds)]
+            self._bad_definitions.add(index)
+            how = (f"did not finish within {self.limits.define_seconds:g} s" if isinstance(error, _Timeout)
+                   else "stopped the Python process")
+            self._record(definition, f"{_where(definition)}: running this definition {how}")
+            return False
+        if sum(seconds.values()) > self.limits.definitions_seconds:
+            # Definitions run again before every check: their time must stay small.
+            slowest = max(seconds, key=seconds.get)
+            self._bad_definitions.add(slowest)
+            self._record(self.program.definitions[slowest], (
+                f"{_where(self.program.definitions[slowest])} was not run: the notebook's top-level code took "
+                f"over {self.limits.definitions_seconds:g} s (decorators and default arguments run before "
+                "every check; do slow work inside functions)"))
+            return False
         return True
+
+    def _check_definition(self, definition, reply):
+        if isinstance(reply, dict) and reply.get("status") == "raised" and not definition.quiet:
+            self._record(definition, f"{_where(definition)}: defining it raised "
+                                     f"{_text(reply.get('type'), failures.MAX_NAME)}: "
+                                     f"{_text(reply.get('message'), failures.MAX_MESSAGE)}")
+        elif isinstance(reply, dict) and reply.get("status") == "exit":
+            self._record(definition, f"{_where(definition)}: defining it called sys.exit")
 
     def _record(self, definition, reason):
         for name in definition.names:
             self.problems[name] = reason
 
 
-class _Worker:
-    """One worker process and the pipes to it."""
+def _where(definition):
+    return f"cell {definition.cell}, line {definition.line}"
 
-    live = set()  # pids of the workers running now (several sandboxes may be open at once)
+
+def _text(value, limit):
+    """A string from the worker's reply, cut to a size the grader's reports can carry."""
+    return (value if isinstance(value, str) else "")[:limit]
+
+
+class _Box:
+    """One sandbox process tree (launcher, template, a child per check) and the
+    pipes to it: requests and replies for the child, a control socket for
+    the template."""
+
+    live = set()  # pids of the sandboxes running now (several may be open at once)
 
     def __init__(self, limits):
         self.limits = limits
+        self.check = None
+        self.left_running = 0
+        self.confinement = ()
+        self.requests = self.replies = None
         self.workdir = tempfile.mkdtemp(prefix="simple-nn-sandbox-")
         self.uid = None
         if os.geteuid() == 0 and _reachable_by_anyone(_python_folders()):
@@ -230,11 +314,9 @@ class _Worker:
         self.output = tempfile.TemporaryFile()
         _adopt_orphans()
         self.other_children = _children()
-        requests_read, self.requests = os.pipe()
-        self.replies, replies_write = os.pipe()
-        os.set_blocking(self.requests, False)
+        self.control, template_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         config = {
-            "requests_fd": requests_read, "replies_fd": replies_write, "workdir": self.workdir,
+            "control_fd": template_end.fileno(), "workdir": self.workdir, "scratch_bytes": limits.scratch_bytes,
             "site_packages": site.getsitepackages(), "readable": _python_folders(),
             "memory_bytes": limits.memory_bytes, "output_bytes": limits.output_bytes,
             "cpu_seconds": limits.cpu_seconds, "uid": self.uid,
@@ -244,22 +326,15 @@ class _Worker:
             # .pth files, so the grader's own package is not importable in there.
             [sys.executable, "-I", "-S", "-B", str(WORKER), json.dumps(config)],
             stdin=subprocess.DEVNULL, stdout=self.output, stderr=self.output, cwd=self.workdir,
-            env=_worker_environment(self.workdir), pass_fds=(requests_read, replies_write),
-            start_new_session=True)
-        os.close(requests_read)
-        os.close(replies_write)
-        _Worker.live.add(self.process.pid)
+            env=_worker_environment(self.workdir), pass_fds=(template_end.fileno(),), start_new_session=True)
+        template_end.close()
+        _Box.live.add(self.process.pid)
         try:
-            hello = self.receive(time.monotonic() + limits.start_seconds)
+            self._event(time.monotonic() + limits.start_seconds)
         except (_Timeout, _Died, wire.WireError) as error:
             output = self.startup_output()
-            self.kill()
+            self.close()
             raise RuntimeError(f"the sandbox worker did not start ({type(error).__name__}): {output}") from None
-        self.confinement = tuple(hello.get("confinement", ())) if isinstance(hello, dict) else ()
-
-    @property
-    def returncode(self):
-        return self.process.returncode
 
     def clear_output(self):
         # The worker's stdout shares this file's offset: rewinding here rewinds it there.
@@ -270,49 +345,106 @@ class _Worker:
         self.output.seek(0)
         return self.output.read(2000).decode("utf-8", "replace").strip()
 
+    def spawn(self, check, reference_helpers, seconds):
+        """Kill the last check's processes and start a fresh child for `check`,
+        with pipes of its own: nothing an earlier child wrote can reach them."""
+        deadline = time.monotonic() + seconds
+        self._close_pipes()
+        requests_read, self.requests = os.pipe()
+        self.replies, replies_write = os.pipe()
+        os.set_blocking(self.requests, False)
+        try:
+            self._command({"op": "spawn", "reference_helpers": reference_helpers}, deadline,
+                          (requests_read, replies_write))
+        finally:
+            os.close(requests_read)
+            os.close(replies_write)
+        ready = self.receive(deadline)
+        self.confinement = tuple(ready.get("confinement", ())) if isinstance(ready, dict) else ()
+        self.check = check
+
+    def reset(self, seconds):
+        self.check = None
+        self._command({"op": "reset"}, time.monotonic() + seconds)
+        self._close_pipes()
+
+    def _close_pipes(self):
+        for fd in (self.requests, self.replies):
+            if fd is not None:
+                os.close(fd)
+        self.requests = self.replies = None
+
+    def _command(self, request, deadline, fds=()):
+        try:
+            socket.send_fds(self.control, [pickle.dumps(request)], fds)
+        except OSError:
+            raise _Died(None) from None
+        while True:
+            event = self._event(deadline)
+            if event.get("status") == "ok":
+                break  # earlier events tell of a child that died on its own: it is gone anyway
+        left = event.get("left")
+        self.left_running += left if type(left) is int else 0
+
+    def _event(self, deadline):
+        """The template's next message (it is trusted, but decoded as data all the same)."""
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or not select.select([self.control], [], [], remaining)[0]:
+            raise _Timeout()
+        try:
+            message = self.control.recv(1 << 16)
+        except OSError:
+            message = b""
+        if not message:
+            raise _Died(None)
+        event = wire.decode(message)
+        if not isinstance(event, dict):
+            raise wire.WireError("a malformed event")
+        return event
+
     def exchange(self, request, seconds):
         deadline = time.monotonic() + seconds
-        self._send(wire.frame(pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)), deadline)
+        self.send([request], seconds)
         return self.receive(deadline)
 
+    def send(self, requests, seconds):
+        _drain(self.replies)  # a stray frame the student's code wrote would answer the wrong request
+        data = b"".join(wire.frame(pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL)) for r in requests)
+        _send(self.requests, data, time.monotonic() + seconds)
+
     def receive(self, deadline):
-        (length,) = wire.HEADER.unpack(self._read(wire.HEADER.size, deadline))
+        (length,) = wire.HEADER.unpack(self._reply(wire.HEADER.size, deadline))
         if length > self.limits.reply_bytes:
-            raise wire.WireError(f"a reply of {length} bytes")
-        return wire.decode(self._read(length, deadline))
+            raise wire.WireError(f"a reply of {length} bytes, more than the limit of "
+                                 f"{self.limits.reply_bytes // 2**20} MB")
+        return wire.decode(self._reply(length, deadline))
 
-    def _send(self, data, deadline):
-        view = memoryview(data)
-        while view:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise _Timeout()
-            _, writable, _ = select.select([], [self.requests], [], remaining)
-            if writable:
-                try:
-                    view = view[os.write(self.requests, view):]
-                except BrokenPipeError:
-                    raise _Died() from None
+    def _reply(self, n, deadline):
+        try:
+            return _read(self.replies, n, deadline, self.control)
+        except _Died:
+            # The template tells how the child died (exit status or signal).
+            try:
+                event = self._event(time.monotonic() + 1)
+            except (_Timeout, _Died, wire.WireError):
+                raise _Died(None) from None
+            code = event.get("code")
+            raise _Died(code if event.get("status") == "died" and type(code) is int else None) from None
 
-    def _read(self, n, deadline):
-        chunks = []
-        while n:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise _Timeout()
-            readable, _, _ = select.select([self.replies], [], [], remaining)
-            if readable:
-                chunk = os.read(self.replies, min(n, 1 << 20))
-                if not chunk:
-                    raise _Died()
-                chunks.append(chunk)
-                n -= len(chunk)
-        return b"".join(chunks)
-
-    def kill(self):
-        """Kill the worker and everything it started; remove its files. Returns how
-        many processes the student's code had left running beside the worker."""
-        left = len(_group(self.process.pid) - {self.process.pid})
+    def close(self):
+        """Kill the sandbox and everything in it; remove its files. Returns how
+        many processes the student's code had left running beside the checks."""
+        template = None
+        if self.process.poll() is None:
+            # The template kills and counts what the student's code left; it is
+            # the launcher's child, and no orphan of the student's.
+            template = _children_of(self.process.pid)
+            try:
+                self._command({"op": "reset"}, time.monotonic() + 1)
+            except (_Timeout, _Died, wire.WireError):
+                pass
+        left = self.left_running
+        self.left_running = 0
         if self.process.returncode is None:
             try:
                 os.killpg(self.process.pid, signal.SIGKILL)
@@ -321,16 +453,68 @@ class _Worker:
         if self.uid is not None:
             _kill_every_process_of(self.uid)
         self.process.wait()
-        _Worker.live.discard(self.process.pid)
-        left += _kill_orphans(self.other_children | _Worker.live)
-        for fd in (self.requests, self.replies):
-            try:
-                os.close(fd)
-            except OSError:
+        _Box.live.discard(self.process.pid)
+        for pid in template or ():
+            try:  # it was the launcher's child; it dies with it and is ours to reap
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            except (ProcessLookupError, ChildProcessError):
                 pass
+        left += _kill_orphans(self.other_children | _Box.live)
+        self._close_pipes()
+        self.control.close()
         self.output.close()
-        shutil.rmtree(self.workdir, ignore_errors=True)
+        scratch.empty_folder(self.workdir)
+        try:
+            os.rmdir(self.workdir)
+        except OSError:
+            pass
         return left
+
+
+def _send(fd, data, deadline):
+    view = memoryview(data)
+    while view:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise _Timeout()
+        _, writable, _ = select.select([], [fd], [], remaining)
+        if writable:
+            try:
+                view = view[os.write(fd, view):]
+            except BrokenPipeError:
+                raise _Died(None) from None
+
+
+def _read(fd, n, deadline, death_fd):
+    """n bytes from fd; _Died when death_fd (the template's events) speaks first."""
+    chunks = []
+    watched = [fd] if death_fd is None else [fd, death_fd]
+    while n:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise _Timeout()
+        readable, _, _ = select.select(watched, [], [], remaining)
+        if fd in readable:
+            chunk = os.read(fd, min(n, 1 << 20))
+            if not chunk:
+                raise _Died(None)
+            chunks.append(chunk)
+            n -= len(chunk)
+        elif readable:
+            raise _Died(None)
+    return b"".join(chunks)
+
+
+def _drain(fd):
+    os.set_blocking(fd, False)
+    try:
+        while os.read(fd, 1 << 16):
+            pass
+    except (BlockingIOError, OSError):
+        pass
+    finally:
+        os.set_blocking(fd, True)
 
 
 def _kill_every_process_of(uid):
@@ -364,6 +548,14 @@ def _children():
         except OSError:
             pass
     return children
+
+
+def _children_of(pid):
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as file:
+            return {int(child) for child in file.read().split()}
+    except OSError:
+        return set()
 
 
 def _group(pgid):

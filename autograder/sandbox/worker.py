@@ -1,41 +1,75 @@
-"""The sandbox worker: the only process that runs student code.
+"""The sandbox worker: the only program that runs student code.
 
-It confines itself, defines the student's functions one top-level statement
-at a time, then answers calls: "run train on these inputs". It computes no
-verdict; it returns what the student's function returned (as plain data, see
-wire.py) and the grader judges it. Anything the student's code does to this
-process (patching numpy, printing, exiting, hanging) can change only these
-answers, and a wrong answer is just a wrong answer.
+Started by the grader as `python -I -S -B worker.py CONFIG_JSON`, it becomes
+three processes:
+- the launcher (the process the grader started) enters new namespaces
+  (namespaces.py), forks the template and waits for it;
+- the template, the sandbox's init, imports Python and NumPy once, never runs
+  student code, and on the grader's word forks a fresh child for each check,
+  after killing everything the previous check left;
+- each child confines itself (confine.py), runs the student's definitions
+  one top-level statement at a time, then answers calls: "run train on these
+  inputs". It computes no verdict; it returns what the student's function
+  returned, and its arguments afterwards (as plain data, see wire.py), and the
+  grader judges them. Anything the student's code does to this process
+  (patching numpy, printing, exiting, hanging, reading its own frames) can
+  change only these answers, and every call looks the same whatever the
+  grader will look at.
 
-Started by the grader as `python -I -S worker.py CONFIG_JSON`; stdlib, numpy
-and its two sibling modules only.
+Stdlib, numpy and its sibling modules only.
 """
-import builtins
-import errno
-import importlib
 import json
-import linecache
-import marshal
 import os
-import pickle
-import random
 import sys
-import traceback
 
 _CONFIG = json.loads(sys.argv[1])
 _HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, _HERE)
+import namespaces  # noqa: E402  (before any thread exists: unshare needs a single-threaded process)
+
+namespaces.die_with_parent()
+for _procs in _CONFIG.get("cgroups", ()):
+    try:
+        with open(_procs, "w") as _file:
+            _file.write(str(os.getpid()))
+    except OSError:
+        pass
+_NAMESPACES = namespaces.enter()
+if _NAMESPACES:
+    _template = os.fork()
+    if _template:  # the launcher: outside the namespaces, it only waits
+        os.close(_CONFIG["control_fd"])
+        _, _status = os.waitpid(_template, 0)
+        os._exit(os.waitstatus_to_exitcode(_status) & 0xFF)
+    namespaces.die_with_parent()
+
+import builtins  # noqa: E402
+import errno  # noqa: E402
+import importlib  # noqa: E402
+import importlib.util  # noqa: E402
+import linecache  # noqa: E402
+import marshal  # noqa: E402
+import pickle  # noqa: E402
+import random  # noqa: E402
+import select  # noqa: E402
+import signal  # noqa: E402
+import socket  # noqa: E402
+import traceback  # noqa: E402
+
 # Started with -S: site-packages (for numpy) are added by hand, without running
 # their .pth files, which would make the grader's own package importable.
 sys.path.extend(_CONFIG["site_packages"])
-sys.path.insert(0, _HERE)
-import numpy as np  # noqa: E402  (imported before confinement, and before student code)
+import numpy as np  # noqa: E402  (imported once, in the template, before any student code)
 import numpy.random  # noqa: E402,F401  (unpickling a Generator needs it)
 
 import confine  # noqa: E402
-import reference  # noqa: E402
+import scratch  # noqa: E402
 import wire  # noqa: E402
 
 sys.path.remove(_HERE)
+# Set only in a child that checks train: the reference helpers live only where
+# they replace the student's (elsewhere student code could call them).
+reference = None
 MAX_MESSAGE = 2000
 
 
@@ -171,28 +205,17 @@ class Worker:
         if not callable(function):
             return {"status": "not_callable", "type": type(function).__name__}
         args, kwargs = request["args"], request["kwargs"]
-        swapped = {}
-        if request.get("reference_helpers"):
-            for helper, implementation in reference.HELPERS.items():
-                swapped[helper] = self.namespace.get(helper, _ABSENT)
-                self.namespace[helper] = implementation
-        if request.get("global_seed") is not None:
-            np.random.seed(request["global_seed"])
-            random.seed(request["global_seed"])
+        if reference is not None:
+            self.namespace.update(reference.HELPERS)
+        # Every call is seeded and returns its arguments, so that nothing tells the
+        # student's code which property the grader is about to look at.
+        np.random.seed(request["global_seed"])
+        random.seed(request["global_seed"])
         try:
             value = function(*args, **kwargs)
         except BaseException as error:  # noqa: BLE001
             return _failure(error)
-        finally:
-            for helper, original in swapped.items():
-                if original is _ABSENT:
-                    self.namespace.pop(helper, None)
-                else:
-                    self.namespace[helper] = original
-        reply = {"status": "ok", "value": value}
-        if request.get("return_arguments"):
-            reply["arguments"] = list(args)
-        return reply
+        return {"status": "ok", "value": value, "arguments": list(args)}
 
 
 _ABSENT = object()
@@ -208,7 +231,7 @@ def _failure(error):
         message = ""
     return {
         "status": "raised",
-        "type": type(error).__name__,
+        "type": str(type(error).__name__)[:200],
         "message": message,
         "traceback": _student_traceback(error),
         "file_too_large": isinstance(error, OSError) and error.errno == errno.EFBIG,
@@ -225,15 +248,130 @@ def _student_traceback(error):
     return text[-MAX_MESSAGE:]
 
 
+class Template:
+    """The sandbox's init: forks one child per check and kills what it leaves.
+
+    Runs no student code, so its answers to the grader can be trusted; the
+    children cannot trace it, read its memory or signal it (confine.py).
+    """
+
+    def __init__(self, config):
+        self.config = config
+        # A socket pair with the grader: its requests come with the pipes of the
+        # next check's child, so that no check ever reads what another wrote.
+        self.control = socket.socket(fileno=config["control_fd"])
+        self.child = None
+        self.is_init = os.getpid() == 1
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        if not self.is_init:
+            confine.adopt_orphans()
+
+    def send(self, message):
+        self.control.send(wire.encode(message))
+
+    def serve(self):
+        while True:
+            readable, _, _ = select.select([self.control], [], [], 0.05)
+            self._reap()
+            if readable:
+                message, fds, _, _ = socket.recv_fds(self.control, 1 << 16, 2)
+                if not message:
+                    return  # the grader is gone
+                request = pickle.loads(message)
+                left = self._kill_all()
+                if request["op"] == "spawn":
+                    self._fresh_scratch()
+                    self.child = self._fork_child(*fds, request["reference_helpers"])
+                for fd in fds:
+                    os.close(fd)
+                self.send({"status": "ok", "left": left})
+
+    def _reap(self):
+        """Collect finished processes; tell the grader when the check's child died."""
+        while True:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            if pid == self.child:
+                self.child = None
+                self.send({"status": "died", "code": os.waitstatus_to_exitcode(status)})
+
+    def _kill_all(self):
+        """Kill every process of the sandbox but this one; return how many there
+        were besides the check's child."""
+        child, self.child = self.child, None
+        killed = set()
+        for _ in range(1000):
+            if self.is_init:
+                try:
+                    os.kill(-1, signal.SIGKILL)  # as init: every process of this PID namespace
+                except ProcessLookupError:
+                    pass
+            pids = confine.children()
+            for pid in pids:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            reaped = self._reap_all()
+            killed |= reaped | pids
+            if not reaped and not pids:
+                break
+        return len(killed - {child})
+
+    def _reap_all(self):
+        reaped = set()
+        while True:
+            try:
+                pid, _ = os.waitpid(-1, 0 if confine.children() else os.WNOHANG)
+            except ChildProcessError:
+                return reaped
+            if pid == 0:
+                return reaped
+            reaped.add(pid)
+
+    def _fresh_scratch(self):
+        if "tmpfs" in _NAMESPACES:
+            namespaces.fresh_scratch(self.config["workdir"], self.config["scratch_bytes"])
+        else:
+            scratch.empty_folder(self.config["workdir"])
+
+    def _fork_child(self, requests, replies, reference_helpers):
+        global reference
+        pid = os.fork()
+        if pid:
+            return pid
+        try:  # the child: from here on, student code may run
+            self.control.close()
+            if reference_helpers:  # read before confinement, which hides the kit's files
+                spec = importlib.util.spec_from_file_location("reference", os.path.join(_HERE, "reference.py"))
+                reference = importlib.util.module_from_spec(spec)
+                spec.loader.exec_module(reference)
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            config = self.config
+            applied = confine.confine(
+                config["workdir"], config["readable"], config["memory_bytes"], config["output_bytes"],
+                config["cpu_seconds"], config.get("uid"), private_proc="proc" in _NAMESPACES)
+            os.chdir(config["workdir"])
+            worker = Worker(requests, replies)
+            worker.send({"status": "ready", "confinement": _NAMESPACES + applied})
+            worker.serve()
+        finally:
+            os._exit(0)
+
+
 def main():
     config = _CONFIG
-    applied = confine.confine(
-        config["workdir"], config["readable"], config["memory_bytes"],
-        config["output_bytes"], config["cpu_seconds"], config.get("uid"))
-    os.chdir(config["workdir"])
-    worker = Worker(config["requests_fd"], config["replies_fd"])
-    worker.send({"status": "ready", "confinement": applied})
-    worker.serve()
+    if "pid" in _NAMESPACES:
+        _NAMESPACES.extend(namespaces.private_mounts(config["workdir"], config["scratch_bytes"]))
+        namespaces.set_hostname("sandbox")
+    confine.not_traceable()
+    template = Template(config)
+    template.send({"status": "ready"})
+    template.serve()
 
 
 if __name__ == "__main__":
