@@ -81,6 +81,9 @@ def _read_cells(path):
     except json.JSONDecodeError as error:
         raise UnreadableNotebook(f"{path}: not a notebook (invalid JSON at line {error.lineno}, "
                                  f"column {error.colno}: {error.msg})") from None
+    except (RecursionError, MemoryError):
+        raise UnreadableNotebook(f"{path}: not a notebook for this assignment (its JSON is nested "
+                                 "deeper than the grader reads)") from None
     if not isinstance(document, dict) or not isinstance(document.get("cells"), list):
         if isinstance(document, dict) and "worksheets" in document:
             raise UnreadableNotebook(f"{path}: an nbformat 3 notebook; open it in Jupyter and save it to convert it")

@@ -15,6 +15,13 @@ from dataclasses import dataclass, field
 # Cell magics whose body is Python: grade the body. Other cell magics
 # (%%bash, %%writefile, ...) make the cell not Python.
 PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun"})
+MAGIC_LINE = re.compile(r"^([ \t]*)(?:[A-Za-z_][\w.]*[ \t]*=[ \t]*)?[%!].*$", re.M)
+# IPython's transformer reruns over the whole cell for every magic in it: beyond
+# this size a cell it would have to translate is reported as a syntax error.
+MAX_TRANSFORMED_CHARS = 4000
+# A cell of an answer is a few kB; the parser's recursion and the grader's time
+# are bounded by refusing larger ones.
+MAX_CELL_CHARS = 200_000
 DEFINES = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)|^(\w+)[ \t]*=[ \t]*lambda\b", re.M)
 
 
@@ -47,6 +54,10 @@ def build(cells):
     """The Program for a list of notebook.CodeCell."""
     program = Program()
     for cell in cells:
+        if len(cell.source) > MAX_CELL_CHARS:
+            _blame(program, cell.source, f"cell {cell.number} is larger than {MAX_CELL_CHARS // 1000} kB, "
+                                         "so nothing in it was run: split it, or remove what it does not need")
+            continue
         source = python_source(cell.source)
         if source is None:
             continue
@@ -56,6 +67,10 @@ def build(cells):
             _blame(program, cell.source, f"cell {cell.number} has a syntax error on line {error.lineno} "
                                          f"({error.msg}), so nothing in it could be run")
             continue
+        except (ValueError, RecursionError, MemoryError):
+            _blame(program, cell.source, f"cell {cell.number} is nested too deeply for Python to read, "
+                                         "so nothing in it could be run")
+            continue
         name = filename(cell.number)
         program.sources[name] = source
         for node in tree.body:
@@ -63,12 +78,16 @@ def build(cells):
                 continue
             line = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
             try:
-                code = compile(ast.Module(body=[node], type_ignores=[]), name, "exec", dont_inherit=True)
+                code = marshal.dumps(compile(ast.Module(body=[node], type_ignores=[]), name, "exec", dont_inherit=True))
             except (SyntaxError, ValueError) as error:
                 _blame(program, ast.get_source_segment(source, node) or "", f"cell {cell.number}, line {line}: {error}")
                 continue
+            except (RecursionError, MemoryError):
+                _blame(program, ast.get_source_segment(source, node) or "", f"cell {cell.number}, line {line}: "
+                                                                           "nested too deeply for Python to compile")
+                continue
             quiet = isinstance(node, (ast.Assign, ast.AnnAssign)) and not isinstance(node.value, ast.Lambda)
-            program.definitions.append(Definition(cell.number, line, defined_names(node), marshal.dumps(code), quiet))
+            program.definitions.append(Definition(cell.number, line, defined_names(node), code, quiet))
     return program
 
 
@@ -87,17 +106,29 @@ def python_source(source):
             return None
         lines[first] = ""
         source = "\n".join(lines)
-    try:
-        ast.parse(source)
+    if _parses(source):
         return source
-    except SyntaxError:
-        pass
-    # Only cells that are not plain Python pay for IPython's import.
+    # Line magics and shell commands (`%time f()`, `x = !ls`) only ever make
+    # calls, which the sandbox does not run: `pass` keeps the lines' numbers.
+    quieted = MAGIC_LINE.sub(r"\1pass", source)
+    if _parses(quieted):
+        return quieted
+    if len(source) > MAX_TRANSFORMED_CHARS:
+        return source  # IPython's transformer takes seconds per magic on large cells
+    # Only cells that are neither plain Python nor fixed above pay for IPython's import.
     from IPython.core.inputtransformer2 import TransformerManager
     try:
         return TransformerManager().transform_cell(source)
     except Exception:  # noqa: BLE001 (IPython's transformers raise assorted errors on broken input)
         return source
+
+
+def _parses(source):
+    try:
+        ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
 
 
 _ALWAYS_KEPT = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)

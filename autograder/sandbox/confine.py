@@ -18,6 +18,8 @@ import ctypes
 import os
 import resource
 
+import seccomp
+
 # Landlock system calls share one number on every architecture.
 _SYS_CREATE_RULESET, _SYS_ADD_RULE, _SYS_RESTRICT_SELF = 444, 445, 446
 _CREATE_RULESET_VERSION = 1
@@ -82,7 +84,9 @@ def confine(workdir, readable, memory_bytes, output_bytes, cpu_seconds, uid=None
     allowed = tuple(readable) + SYSTEM_READ_ONLY + ((PRIVATE_PROC,) if private_proc else ())
     if _landlock(workdir, allowed):
         applied.append("landlock")
-    elif libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0:
+    if seccomp.install():
+        applied.append("seccomp")
+    if libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0:
         applied.append("no_new_privs")
     return applied
 

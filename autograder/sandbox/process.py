@@ -24,7 +24,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import failures, scratch, wire
+from . import cgroups, failures, scratch, wire
 
 WORKER = Path(__file__).with_name("worker.py")
 # When the grader runs as root, each sandbox runs as a uid of its own, derived
@@ -45,8 +45,12 @@ class Limits:
     call_seconds: float = 10.0
     # Per top-level definition: decorators and default arguments run then.
     define_seconds: float = 5.0
-    # Address space. Python, NumPy and Matplotlib need about 0.5 GB of it.
+    # Address space per process, and memory of the whole sandbox where control
+    # groups exist. Python, NumPy and Matplotlib need about 0.5 GB of address space.
     memory_bytes: int = 2 * 2**30
+    # Processes in the whole sandbox (where control groups exist): the sandbox
+    # itself needs three.
+    max_processes: int = 64
     # What one call may print: a train printing a line per iteration stays far below.
     output_bytes: int = 2**20
     # CPU seconds: a backstop for processes that outlive the wall clock.
@@ -58,7 +62,7 @@ class Limits:
     reply_bytes: int = 16 * 2**20
     # All top-level statements together, per check (they run again for each):
     # defining functions takes milliseconds.
-    definitions_seconds: float = 2.0
+    definitions_seconds: float = 1.0
     # The scratch folder (a tmpfs where the machine allows it).
     scratch_bytes: int = 64 * 2**20
 
@@ -181,7 +185,10 @@ class Sandbox:
     def _failure_of_dead_worker(self, function, box, error):
         if os.environ.get(DEBUG_VARIABLE):
             print(f"sandbox worker output ({function}):\n{box.startup_output()}", file=sys.stderr)
+        out_of_memory = box.group is not None and box.group.ran_out_of_memory()
         self._reset(box)
+        if out_of_memory:
+            return failures.OutOfMemory(function, self.limits.memory_bytes)
         if isinstance(error, _Timeout):
             return failures.TimedOut(function, self.limits.call_seconds)
         if isinstance(error, wire.WireError):
@@ -238,36 +245,33 @@ class Sandbox:
         for index, definition in enumerate(self.program.definitions):
             if index in self._bad_definitions:
                 continue
-            if len(self._bad_definitions) >= MAX_BAD_DEFINITIONS:
+            if len(self._bad_definitions) >= MAX_BAD_DEFINITIONS and index > max(self._bad_definitions):
                 self._record(definition, f"{_where(definition)} was not run: too many earlier definitions hung, "
                                          "crashed or were too slow")
                 continue
             pending.append((index, definition))
         requests = [{"op": "define", "code": definition.code} for _, definition in pending]
-        seconds = {}
+        done = 0
+        # Definitions run again before every check: together they get a small budget.
+        budget_ends = time.monotonic() + self.limits.definitions_seconds
         try:
             box.send(requests, self.limits.define_seconds)
-            for index, definition in pending:
+            for _, definition in pending:
                 started = time.monotonic()
-                reply = box.receive(started + self.limits.define_seconds)
-                seconds[index] = time.monotonic() - started
+                reply = box.receive(min(started + self.limits.define_seconds, max(budget_ends, started + 0.05)))
+                done += 1
                 self._check_definition(definition, reply)
         except (_Timeout, _Died, wire.WireError) as error:
             self._reset(box)
-            index, definition = pending[len(seconds)]
+            index, definition = pending[done]
             self._bad_definitions.add(index)
-            how = (f"did not finish within {self.limits.define_seconds:g} s" if isinstance(error, _Timeout)
-                   else "stopped the Python process")
+            if isinstance(error, _Timeout):
+                limit = min(self.limits.define_seconds, self.limits.definitions_seconds)
+                how = (f"did not finish within {limit:g} s, all the time the notebook's top-level code gets "
+                       "(decorators and default arguments run before every check: do slow work inside functions)")
+            else:
+                how = "stopped the Python process"
             self._record(definition, f"{_where(definition)}: running this definition {how}")
-            return False
-        if sum(seconds.values()) > self.limits.definitions_seconds:
-            # Definitions run again before every check: their time must stay small.
-            slowest = max(seconds, key=seconds.get)
-            self._bad_definitions.add(slowest)
-            self._record(self.program.definitions[slowest], (
-                f"{_where(self.program.definitions[slowest])} was not run: the notebook's top-level code took "
-                f"over {self.limits.definitions_seconds:g} s (decorators and default arguments run before "
-                "every check; do slow work inside functions)"))
             return False
         return True
 
@@ -315,7 +319,9 @@ class _Box:
         _adopt_orphans()
         self.other_children = _children()
         self.control, template_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.group = cgroups.create(limits.memory_bytes, limits.max_processes)
         config = {
+            "cgroups": self.group.procs_files if self.group else [],
             "control_fd": template_end.fileno(), "workdir": self.workdir, "scratch_bytes": limits.scratch_bytes,
             "site_packages": site.getsitepackages(), "readable": _python_folders(),
             "memory_bytes": limits.memory_bytes, "output_bytes": limits.output_bytes,
@@ -360,7 +366,8 @@ class _Box:
             os.close(requests_read)
             os.close(replies_write)
         ready = self.receive(deadline)
-        self.confinement = tuple(ready.get("confinement", ())) if isinstance(ready, dict) else ()
+        inside = ready.get("confinement", ()) if isinstance(ready, dict) else ()
+        self.confinement = tuple(inside) + tuple(f"cgroup {c}" for c in (self.group.controllers if self.group else ()))
         self.check = check
 
     def reset(self, seconds):
@@ -464,6 +471,8 @@ class _Box:
         self._close_pipes()
         self.control.close()
         self.output.close()
+        if self.group:
+            self.group.remove()
         scratch.empty_folder(self.workdir)
         try:
             os.rmdir(self.workdir)

@@ -19,6 +19,7 @@ HEADER = struct.Struct(">I")
 # Deeply nested or huge replies are not plausible answers, only attacks on the grader.
 MAX_DEPTH = 16
 MAX_ITEMS = 100_000
+MAX_DIMENSIONS = 32  # numpy's own limit
 # Array dtypes a reply may carry: booleans, integers, floats, complex numbers.
 ARRAY_KINDS = "biufc"
 
@@ -92,15 +93,21 @@ def _plain(item):
 # ---------------------------------------------------------------- decoding (grader side)
 
 def decode(payload):
-    """Decode a reply; raise WireError for anything that is not well-formed plain data."""
+    """Decode a reply; raise WireError for anything that is not well-formed plain data.
+
+    Every reply is suspect (student code can write any bytes to the pipe), so
+    no input makes this raise anything else or take more than linear time."""
     try:
         (length,) = HEADER.unpack_from(payload)
         document = json.loads(payload[HEADER.size:HEADER.size + length].decode("utf-8"))
-    except (struct.error, UnicodeDecodeError, ValueError) as error:
-        raise WireError(f"unreadable reply ({error})") from None
+    except (struct.error, UnicodeDecodeError, ValueError, RecursionError) as error:
+        raise WireError(f"unreadable reply ({str(error)[:100]})") from None
     rest = memoryview(payload)[HEADER.size + length:]
     offset = [0]
-    value = _from_tree(document, rest, offset, depth=0)
+    try:
+        value = _from_tree(document, rest, offset, depth=0)
+    except (ValueError, TypeError, OverflowError, RecursionError, MemoryError):
+        raise WireError("malformed reply") from None
     if offset[0] != len(rest):
         raise WireError("reply has trailing bytes")
     return value
@@ -145,7 +152,12 @@ def _array(body, rest, offset):
             and all(type(n) is int and n >= 0 for n in body[1]) and type(body[2]) is int):
         raise WireError("malformed reply")
     dtype, shape, nbytes = _dtype(body[0]), tuple(body[1]), body[2]
-    if int(np.prod(shape, dtype=np.int64)) * dtype.itemsize != nbytes or offset[0] + nbytes > len(rest):
+    if len(shape) > MAX_DIMENSIONS:
+        raise WireError("malformed reply")
+    size = 1
+    for n in shape:  # Python integers: a forged shape cannot overflow the check
+        size *= n
+    if size * dtype.itemsize != nbytes or offset[0] + nbytes > len(rest):
         raise WireError("malformed reply")
     data = bytes(rest[offset[0]:offset[0] + nbytes])
     offset[0] += nbytes
