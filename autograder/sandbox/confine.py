@@ -77,6 +77,7 @@ def confine(workdir, readable, memory_bytes, output_bytes, cpu_seconds, uid=None
     _set_limit(resource.RLIMIT_CORE, 0)
     _set_limit(resource.RLIMIT_RTPRIO, 0)  # no real-time scheduling, which could starve the machine
     applied.append("limits")
+    _drop_bounding_set()  # while this process still may (setuid below takes that right away)
     if uid is not None and _become(uid):
         applied.append("uid")
     if drop_capabilities():
@@ -105,6 +106,13 @@ def _become(uid):
 def drop_capabilities():
     """Give up every capability, now and for anything executed later: no device
     nodes, no hostname, no mounts, no raw sockets, no tracing, even as uid 0."""
+    _drop_bounding_set()
+    header = _CapHeader(_CAPABILITY_VERSION_3, 0)
+    empty = (_CapData * 2)()
+    return libc.capset(ctypes.byref(header), empty) == 0 and _has_no_capabilities()
+
+
+def _drop_bounding_set():
     try:
         last = int(open("/proc/sys/kernel/cap_last_cap").read())
     except (OSError, ValueError):
@@ -114,9 +122,6 @@ def drop_capabilities():
     libc.prctl(_PR_CAP_AMBIENT, _PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
     # uid 0 gains no capabilities on execve, and this cannot be undone.
     libc.prctl(_PR_SET_SECUREBITS, _SECURE_NOROOT_AND_LOCKS, 0, 0, 0)
-    header = _CapHeader(_CAPABILITY_VERSION_3, 0)
-    empty = (_CapData * 2)()
-    return libc.capset(ctypes.byref(header), empty) == 0 and _has_no_capabilities()
 
 
 def _has_no_capabilities():

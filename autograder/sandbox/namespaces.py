@@ -39,15 +39,17 @@ def die_with_parent():
     _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
-def enter():
+def enter(own_uid=False):
     """Enter new namespaces; return their names ([] when the machine forbids them).
 
     Tries an unprivileged user namespace first (works for any user on most
-    kernels); as root, where that is forbidden, the same namespaces without one.
-    The caller must fork next: the PID namespace holds its children, not itself.
+    kernels). As root, where that is forbidden, or where the sandbox gets a
+    uid of its own (`own_uid`: a user namespace maps only the grader's uid),
+    the same namespaces without one. The caller must fork next: the PID
+    namespace holds its children, not itself.
     """
     uid, gid = os.geteuid(), os.getegid()
-    if _libc.unshare(CLONE_NEWUSER | _ISOLATING) == 0:
+    if not own_uid and _libc.unshare(CLONE_NEWUSER | _ISOLATING) == 0:
         # The sandbox's root is the grader's own user (never a more powerful one).
         _write("/proc/self/setgroups", "deny")
         _write("/proc/self/uid_map", f"0 {uid} 1")
@@ -58,7 +60,7 @@ def enter():
     return []
 
 
-def private_mounts(scratch, scratch_bytes):
+def private_mounts(scratch, scratch_bytes, owner=None):
     """In the new mount namespace: nothing mounted here propagates out, /proc
     shows only this PID namespace, the scratch folder is a fresh tmpfs.
     Returns the names of what worked."""
@@ -66,18 +68,20 @@ def private_mounts(scratch, scratch_bytes):
     if _mount(None, "/", None, MS_REC | MS_PRIVATE, None):
         if _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None):
             done.append("proc")
-        if fresh_scratch(scratch, scratch_bytes, first=True):
+        if fresh_scratch(scratch, scratch_bytes, owner, first=True):
             done.append("tmpfs")
     return done
 
 
-def fresh_scratch(scratch, scratch_bytes, first=False):
+def fresh_scratch(scratch, scratch_bytes, owner=None, first=False):
     """Replace the scratch folder by an empty tmpfs: whatever the last check left
     there (deep trees, huge files) is gone in one step."""
     if not first:
         _libc.umount2(scratch.encode(), MNT_DETACH)
-    return _mount("tmpfs", scratch, "tmpfs", MS_NOSUID | MS_NODEV,
-                  f"size={scratch_bytes},nr_inodes=10000,mode=0700")
+    options = f"size={scratch_bytes},nr_inodes=10000,mode=0700"
+    if owner is not None:  # the uid the student's code runs as
+        options += f",uid={owner},gid={owner}"
+    return _mount("tmpfs", scratch, "tmpfs", MS_NOSUID | MS_NODEV, options)
 
 
 def set_hostname(name):

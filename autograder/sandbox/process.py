@@ -614,7 +614,8 @@ def _reachable_by_anyone(folders):
 def _python_folders():
     folders = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix, *site.getsitepackages()}
     folders |= {os.path.realpath(folder) for folder in folders}
-    return sorted(folders)
+    # Debian's Python lists site folders that need not exist (dist-packages).
+    return sorted(folder for folder in folders if os.path.isdir(folder))
 
 
 def _worker_environment(workdir):

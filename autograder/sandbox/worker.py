@@ -34,7 +34,7 @@ for _procs in _CONFIG.get("cgroups", ()):
             _file.write(str(os.getpid()))
     except OSError:
         pass
-_NAMESPACES = namespaces.enter()
+_NAMESPACES = namespaces.enter(own_uid=_CONFIG.get("uid") is not None)
 if _NAMESPACES:
     _template = os.fork()
     if _template:  # the launcher: outside the namespaces, it only waits
@@ -335,7 +335,7 @@ class Template:
 
     def _fresh_scratch(self):
         if "tmpfs" in _NAMESPACES:
-            namespaces.fresh_scratch(self.config["workdir"], self.config["scratch_bytes"])
+            namespaces.fresh_scratch(self.config["workdir"], self.config["scratch_bytes"], self.config.get("uid"))
         else:
             scratch.empty_folder(self.config["workdir"])
 
@@ -359,6 +359,8 @@ class Template:
             worker = Worker(requests, replies)
             worker.send({"status": "ready", "confinement": _NAMESPACES + applied})
             worker.serve()
+        except BaseException:  # noqa: BLE001 (before student code: the kit's own failure, for its output)
+            traceback.print_exc()
         finally:
             os._exit(0)
 
@@ -366,7 +368,7 @@ class Template:
 def main():
     config = _CONFIG
     if "pid" in _NAMESPACES:
-        _NAMESPACES.extend(namespaces.private_mounts(config["workdir"], config["scratch_bytes"]))
+        _NAMESPACES.extend(namespaces.private_mounts(config["workdir"], config["scratch_bytes"], config.get("uid")))
         namespaces.set_hostname("sandbox")
     confine.not_traceable()
     template = Template(config)
