@@ -45,6 +45,7 @@ def build_parser():
     on_gradescope = verbs.add_parser("gradescope-run", help="what run_autograder does on Gradescope")
     on_gradescope.add_argument("--root", default="/autograder")
 
+    verbs.add_parser("protections", help="which protections for student code hold on this machine")
     verbs.add_parser("demo", help="the main job of `make demo`")
     return parser
 
@@ -78,6 +79,10 @@ def main(argv=None):
     if args.verb == "gradescope-run":
         from . import gradescope
         return gradescope.run(args.root)
+    if args.verb == "protections":
+        from .sandbox import layers, protections_in_force
+        print("\n".join(layers.report(protections_in_force())))
+        return GRADED
     if args.verb == "demo":
         from . import demo
         return demo.main()

@@ -2,6 +2,7 @@
 here once worked. Probes that need a layer this machine lacks (namespaces,
 control groups) say so in their failure message rather than pass quietly."""
 import os
+import re
 import socket
 import time
 
@@ -161,22 +162,28 @@ def test_detached_chains_die_with_the_sandbox():
               "        if os.fork():\n            os._exit(0)\n        os.setsid()\n"
               "    if os.fork() == 0:\n        time.sleep(600)\n        os._exit(0)\n    os._exit(0)\n"
               "def l2_loss(outputs, targets):\n    return 0.0\n")
-    before = set(os.listdir("/proc"))
     with sandbox(source) as box:
         with pytest.raises(failures.Exited):
             box.call("predict", (40, None, None))
         box.new_check()
         assert box.call("l2_loss", (1, 2)) == 0.0
+        workdir = box._box.workdir
     time.sleep(0.3)
-    survivors = [pid for pid in set(os.listdir("/proc")) - before if pid.isdigit() and _is_sandbox(pid)]
+    survivors = _processes_of(workdir)
     assert not survivors, f"{len(survivors)} processes of the student's outlived the sandbox"
 
 
-def _is_sandbox(pid):
-    try:
-        return b"worker.py" in open(f"/proc/{pid}/cmdline", "rb").read()
-    except OSError:
-        return False
+def _processes_of(workdir):
+    """The processes started for the sandbox with this scratch folder (its
+    worker's command line names it, and forked processes keep that line)."""
+    found = []
+    for pid in os.listdir("/proc"):
+        try:
+            if pid.isdigit() and workdir.encode() in open(f"/proc/{pid}/cmdline", "rb").read():
+                found.append(pid)
+        except OSError:
+            pass
+    return found
 
 
 def test_memory_counts_across_processes():
@@ -224,3 +231,35 @@ def test_slow_top_level_code_is_bounded():
         notes = box.notes()
     assert time.monotonic() - started < 30
     assert any("all the time the notebook's top-level code gets" in note for note in notes)
+
+
+def test_without_namespaces_grading_still_works_and_holds():
+    """Where namespaces are forbidden, are answers still graded, checks still apart and detached processes killed?"""
+    source = ("import os, time\ndef predict(what, unused, unused2):\n    if what == 'detach':\n"
+              "        if os.fork() == 0:\n            os.setsid()\n            if os.fork() == 0:\n"
+              "                time.sleep(600)\n            os._exit(0)\n        return 'detached'\n"
+              "    globals()['calls'] = globals().get('calls', 0) + 1\n    return globals()['calls']\n")
+    with sandbox(source, limits=Limits(call_seconds=5, namespaces=False)) as box:
+        assert box.call("predict", ("count", None, None)) == 1
+        assert box.call("predict", ("detach", None, None)) == "detached"
+        box.new_check()
+        assert box.call("predict", ("count", None, None)) == 1
+        assert "pid" not in box.confinement and "seccomp" in box.confinement
+        assert any(re.fullmatch(r"the student's code left \d process\(es\) running \(the grader killed them\)", incident)
+                   for incident in box.incidents())
+        workdir = box._box.workdir
+    time.sleep(0.3)
+    assert not _processes_of(workdir)
+
+
+def test_the_protections_command_lists_what_holds(capsys):
+    """Does `protections` mark exactly the layers a sandbox gets here, and say what the others would hold?"""
+    from autograder import cli
+    from autograder.sandbox import layers, protections_in_force
+    assert cli.main(["protections"]) == 0
+    output = capsys.readouterr().out
+    active = protections_in_force()
+    for name, holds, lost in layers.LAYERS:
+        assert f"[{'x' if name in active else ' '}] {holds}" in output
+        assert (f"- {name}: {lost}" in output) == (name not in active)
+    assert set(active) <= {name for name, _, _ in layers.LAYERS}, "a layer the command does not describe"
