@@ -42,6 +42,14 @@ def predict(what, argument, unused):
         return attempt(lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"2,-3,5", ("127.0.0.1", argument)))
     if what == "tcp":
         return attempt(lambda: socket.create_connection(("127.0.0.1", argument), timeout=1))
+    if what == "unix":
+        return attempt(lambda: socket.socket(socket.AF_UNIX, socket.SOCK_STREAM).connect(argument))
+    if what == "unix_datagram":
+        return attempt(lambda: socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).sendto(b"x", argument))
+    if what == "socketpair":
+        left, right = socket.socketpair()
+        left.send(b"ok")
+        return right.recv(2).decode()
     if what == "raw":
         return attempt(lambda: socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_TCP))
     if what == "netlink":
@@ -127,6 +135,27 @@ def test_no_network_of_any_kind(box):
         listener.close()
         server.close()
     assert box.call("predict", ("raw", None, None)) != "done"
+    assert box.call("predict", ("socketpair", None, None)) == "ok"  # what multiprocessing needs still works
+
+
+def test_no_socket_file_on_the_machine_is_reachable(box, tmp_path):
+    """Can student code not connect to a Unix socket outside the sandbox (a container engine's, a database's)?"""
+    stream, datagram = str(tmp_path / "engine.sock"), str(tmp_path / "log.sock")
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(stream)
+    server.listen()
+    receiver = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    receiver.bind(datagram)
+    receiver.setblocking(False)
+    os.chmod(tmp_path, 0o777)
+    try:
+        assert box.call("predict", ("unix", stream, None)) == "PermissionError"
+        assert box.call("predict", ("unix_datagram", datagram, None)) == "PermissionError"
+        with pytest.raises(BlockingIOError):
+            receiver.recv(10)
+    finally:
+        server.close()
+        receiver.close()
     assert box.call("predict", ("netlink", None, None)) != "done"
 
 

@@ -4,7 +4,10 @@ Namespaces and dropped capabilities already make most of these calls useless;
 the filter refuses them outright, so that a kernel bug behind one of them is
 out of reach too, and so that the sandbox holds some ground where namespaces
 are unavailable:
-- sockets of any family but Unix (no TCP, UDP, raw or netlink sockets);
+- sockets of any family but Unix (no TCP, UDP, raw or netlink sockets), and
+  no connecting, binding or sending to an address: a socket pair is all
+  student code can use, so no socket file on the machine (a database's, a
+  container engine's) is reachable, whatever Landlock covers;
 - new namespaces (unshare, setns, clone with namespace flags), mounts;
 - tracing and reading other processes (ptrace, process_vm_readv/writev);
 - the kernel's keyrings, BPF, perf events, io_uring, userfaultfd, modules,
@@ -22,7 +25,7 @@ _PR_SET_NO_NEW_PRIVS, _PR_SET_SECCOMP, _SECCOMP_MODE_FILTER = 38, 22, 2
 _RET_ALLOW, _RET_ERRNO = 0x7FFF0000, 0x00050000
 _LD_W_ABS, _JEQ_K, _JGE_K, _JSET_K, _RET_K = 0x20, 0x15, 0x35, 0x45, 0x06
 _X32_BIT = 0x40000000
-_NR, _ARCH, _ARG0 = 0, 4, 16  # offsets in struct seccomp_data (low word of arg 0)
+_NR, _ARCH, _ARG0, _ARG4 = 0, 4, 16, 48  # offsets in struct seccomp_data (low word of an argument)
 _NAMESPACE_FLAGS = 0x00020000 | 0x02000000 | 0x04000000 | 0x08000000 | 0x10000000 | 0x20000000 | 0x40000000
 
 # (audit architecture, {name: number})
@@ -32,13 +35,15 @@ _TABLES = {
         pivot_root=155, ptrace=101, process_vm_readv=310, process_vm_writev=311, keyctl=250, add_key=248,
         request_key=249, bpf=321, perf_event_open=298, io_uring_setup=425, userfaultfd=323, init_module=175,
         finit_module=313, delete_module=176, kexec_load=246, mknod=133, mknodat=259, sethostname=170,
-        setdomainname=171, swapon=167, acct=163, syslog=103, fsopen=430, open_tree=428, move_mount=429)),
+        setdomainname=171, swapon=167, acct=163, syslog=103, fsopen=430, open_tree=428, move_mount=429,
+        connect=42, accept=43, sendto=44, sendmsg=46, bind=49, listen=50, accept4=288, sendmmsg=307)),
     "aarch64": (0xC00000B7, dict(
         socket=198, socketpair=199, clone=220, clone3=435, unshare=97, setns=268, mount=40, umount2=39,
         pivot_root=41, ptrace=117, process_vm_readv=270, process_vm_writev=271, keyctl=219, add_key=217,
         request_key=218, bpf=280, perf_event_open=241, io_uring_setup=425, userfaultfd=282, init_module=105,
         finit_module=273, delete_module=106, kexec_load=104, mknodat=33, sethostname=161, setdomainname=162,
-        swapon=224, acct=89, syslog=116, fsopen=430, open_tree=428, move_mount=429)),
+        swapon=224, acct=89, syslog=116, fsopen=430, open_tree=428, move_mount=429,
+        bind=200, listen=201, accept=202, connect=203, sendto=206, sendmsg=211, accept4=242, sendmmsg=269)),
 }
 _SOCKET_CALLS = ("socket", "socketpair")
 _ALLOWED_WITH_CHECK = ("clone",)
@@ -71,6 +76,11 @@ def program(machine=None):
             # fork and threads use clone without namespace flags.
             code += [(_JEQ_K, 0, 4, number), (_LD_W_ABS, 0, 0, _ARG0), (_JSET_K, 1, 0, _NAMESPACE_FLAGS),
                      (_RET_K, 0, 0, _RET_ALLOW), (_RET_K, 0, 0, refuse)]
+        elif name == "sendto":
+            # send() is sendto() without an address: allowed; with one (a socket file's path), refused.
+            code += [(_JEQ_K, 0, 6, number), (_LD_W_ABS, 0, 0, _ARG4), (_JEQ_K, 0, 3, 0),
+                     (_LD_W_ABS, 0, 0, _ARG4 + 4), (_JEQ_K, 0, 1, 0), (_RET_K, 0, 0, _RET_ALLOW),
+                     (_RET_K, 0, 0, refuse)]
         elif name == "clone3":
             # Its flags sit in memory the filter cannot read; ENOSYS makes libc fall back to clone.
             code += [(_JEQ_K, 0, 1, number), (_RET_K, 0, 0, _RET_ERRNO | errno.ENOSYS)]
