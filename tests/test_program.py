@@ -1,5 +1,6 @@
 """From cells to definitions: what the sandbox runs, and what it leaves out."""
 import marshal
+import time
 
 from autograder import program
 from autograder.notebook import CodeCell
@@ -54,3 +55,28 @@ def test_compile_errors_of_one_statement_cost_only_it():
     prog = build("def bad():\n    nonlocal x\n\ndef good():\n    return 1\n")
     assert names(prog) == ["good"]
     assert "line 1" in prog.why_missing("bad")
+
+
+def test_input_that_would_overwhelm_the_grader_costs_only_its_cell():
+    """Do a 200,000-term expression, a huge cell and deep nesting each cost their cell, not the grader?"""
+    cells = [CodeCell(1, "total = " + "1 + " * 200_000 + "1\ndef a():\n    pass\n", None),
+             CodeCell(2, "x = " + "-" * 100_000 + "1\ndef b():\n    pass\n", None),
+             CodeCell(3, "def c(x=" + "1 + " * 40_000 + "1):\n    pass\n", None),
+             CodeCell(4, "def predict(inputs, weights, bias):\n    return inputs @ weights + bias\n", None)]
+    built = program.build(cells)
+    assert [d.names for d in built.definitions] == [("predict",)]
+    assert "larger than 200 kB" in built.why_missing("a")
+    assert "nested too deeply" in built.why_missing("b")
+    assert "cell 3" in built.why_missing("c") and "too deeply" in built.why_missing("c")
+
+
+def test_ipython_syntax_costs_bounded_time():
+    """Does a cell of thousands of magics, which IPython's transformer takes minutes over, cost the grader little?"""
+    started = time.monotonic()
+    built = program.build([CodeCell(1, "%time x = 1\n" * 12_000 + "def predict(inputs, weights, bias):\n"
+                                       "    return inputs @ weights + bias\n", None),
+                           CodeCell(2, "files = !ls\n" + "?np.sum\n" * 3000 + "def l2_loss(o, t):\n    return 0.0\n",
+                                    None)])
+    assert time.monotonic() - started < 10
+    assert [d.names for d in built.definitions] == [("predict",)]
+    assert "syntax error" in built.why_missing("l2_loss")

@@ -54,6 +54,15 @@ def document(tree, tail=b""):
     document({"array": ["<f8", [1], 8]}, b"\x00" * 9),  # trailing bytes
     document({"array": ["V8", [1], 8]}, b"\x00" * 8),  # raw void bytes
     document({"dict": [[1, {"v": 2}]]}),
+    # Forged by student code that writes to the pipe itself: each once raised in the grader.
+    document({"array": ["<f8", [2**62, 2**62], 0]}),  # a shape whose size overflows int64
+    document({"array": ["<f8", [10**30], 8]}, b"\x00" * 8),  # a dimension beyond any integer type
+    document({"array": ["<f8", [1] * 40, 8]}, b"\x00" * 8),  # more dimensions than numpy has
+    document({"array": [["<f8", 1], [1], 8]}, b"\x00" * 8),  # a structured dtype
+    document({"scalar": ["<i8", 10**30]}),  # a scalar that overflows its dtype
+    document({"scalar": ["<M8", 1]}),  # a date, not a number
+    struct.pack(">I", 200_002) + b"[" * 100_001 + b"]" * 100_001,  # nesting beyond the JSON parser's recursion
+    document({"list": [{"v": 1.0}] * 90_000}),  # a structure of over 1 MB
 ])
 def test_malformed_replies_are_rejected(payload):
     """Is every reply that is not well-formed plain data refused?"""

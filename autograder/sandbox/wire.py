@@ -20,6 +20,9 @@ HEADER = struct.Struct(">I")
 MAX_DEPTH = 16
 MAX_ITEMS = 100_000
 MAX_DIMENSIONS = 32  # numpy's own limit
+# The JSON part of a reply (arrays travel as raw bytes beside it): an answer's
+# structure takes a few hundred bytes, and decoding JSON costs many times its size.
+MAX_DOCUMENT_BYTES = 2**20
 # Array dtypes a reply may carry: booleans, integers, floats, complex numbers.
 ARRAY_KINDS = "biufc"
 
@@ -99,6 +102,8 @@ def decode(payload):
     no input makes this raise anything else or take more than linear time."""
     try:
         (length,) = HEADER.unpack_from(payload)
+        if length > MAX_DOCUMENT_BYTES:
+            raise WireError(f"a reply whose structure takes {length} bytes (numbers belong in arrays)")
         document = json.loads(payload[HEADER.size:HEADER.size + length].decode("utf-8"))
     except (struct.error, UnicodeDecodeError, ValueError, RecursionError) as error:
         raise WireError(f"unreadable reply ({str(error)[:100]})") from None
