@@ -22,3 +22,23 @@ def tool_env():
 @pytest.fixture(scope="session")
 def env():
     return tool_env()
+
+
+def sandbox_group(box):
+    """The name of a sandbox's control groups (None on a machine without them)."""
+    group = box._box.group if box._box else None
+    return group.folders[0].name if group else None
+
+
+def sandbox_processes(group):
+    """The processes still running in a sandbox's control groups."""
+    assert group, "no control group on this machine to find the sandbox's processes by"
+    marker = f"/{group}\n".encode()
+    found = []
+    for pid in os.listdir("/proc"):
+        try:
+            if pid.isdigit() and marker in open(f"/proc/{pid}/cgroup", "rb").read():
+                found.append(pid)
+        except OSError:
+            pass
+    return found

@@ -12,6 +12,7 @@ import pytest
 from autograder import program
 from autograder.notebook import CodeCell
 from autograder.sandbox import Limits, Sandbox, failures
+from conftest import sandbox_group, sandbox_processes
 
 FAST = Limits(call_seconds=5, define_seconds=3)
 
@@ -196,23 +197,11 @@ def test_detached_chains_die_with_the_sandbox():
             box.call("predict", (40, None, None))
         box.new_check()
         assert box.call("l2_loss", (1, 2)) == 0.0
-        workdir = box._box.workdir
+        group = sandbox_group(box)
+        assert sandbox_processes(group)
     time.sleep(0.3)
-    survivors = _processes_of(workdir)
+    survivors = sandbox_processes(group)
     assert not survivors, f"{len(survivors)} processes of the student's outlived the sandbox"
-
-
-def _processes_of(workdir):
-    """The processes started for the sandbox with this scratch folder (its
-    worker's command line names it, and forked processes keep that line)."""
-    found = []
-    for pid in os.listdir("/proc"):
-        try:
-            if pid.isdigit() and workdir.encode() in open(f"/proc/{pid}/cmdline", "rb").read():
-                found.append(pid)
-        except OSError:
-            pass
-    return found
 
 
 def test_memory_counts_across_processes():
@@ -276,9 +265,9 @@ def test_without_namespaces_grading_still_works_and_holds():
         assert "pid" not in box.confinement and "seccomp" in box.confinement
         assert any(re.fullmatch(r"the student's code left \d process\(es\) running \(the grader killed them\)", incident)
                    for incident in box.incidents())
-        workdir = box._box.workdir
+        group = sandbox_group(box)
     time.sleep(0.3)
-    assert not _processes_of(workdir)
+    assert not sandbox_processes(group)
 
 
 def test_the_protections_command_lists_what_holds(capsys):

@@ -330,30 +330,38 @@ class _Box:
             os.chown(self.workdir, self.uid, self.uid)
         self.output = tempfile.TemporaryFile()
         _adopt_orphans()
-        self.other_children = _children()
+        nursery = _Nursery.get(limits)
+        self.other_children = _children() | {nursery.process.pid}
         self.control, template_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.group = cgroups.create(limits.memory_bytes, limits.max_processes)
         config = {
             "cgroups": self.group.procs_files if self.group else [],
-            "control_fd": template_end.fileno(), "workdir": self.workdir, "scratch_bytes": limits.scratch_bytes,
-            "site_packages": site.getsitepackages(), "readable": _python_folders(),
+            "workdir": self.workdir, "scratch_bytes": limits.scratch_bytes,
+            "environment": _worker_environment(self.workdir), "readable": _python_folders(),
             "memory_bytes": limits.memory_bytes, "output_bytes": limits.output_bytes,
             "cpu_seconds": limits.cpu_seconds, "uid": self.uid, "namespaces": limits.namespaces,
         }
-        self.process = subprocess.Popen(
-            # -I: ignore PYTHON* variables and the user's site; -S: no site-packages
-            # .pth files, so the grader's own package is not importable in there.
-            [sys.executable, "-I", "-S", "-B", str(WORKER), json.dumps(config)],
-            stdin=subprocess.DEVNULL, stdout=self.output, stderr=self.output, cwd=self.workdir,
-            env=_worker_environment(self.workdir), pass_fds=(template_end.fileno(),), start_new_session=True)
-        template_end.close()
-        _Box.live.add(self.process.pid)
+        try:
+            self.pid, self.handle = nursery.launch(config, template_end.fileno(), self.output.fileno(),
+                                                   time.monotonic() + limits.start_seconds)
+        finally:
+            template_end.close()
+        _Box.live.add(self.pid)
         try:
             self._event(time.monotonic() + limits.start_seconds)
         except (_Timeout, _Died, wire.WireError) as error:
             output = self.startup_output()
             self.close()
             raise RuntimeError(f"the sandbox worker did not start ({type(error).__name__}): {output}") from None
+
+    def alive(self):
+        if self.handle is not None:
+            return not select.select([self.handle], [], [], 0)[0]  # a pidfd is readable once the process ended
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
 
     def clear_output(self):
         # The worker's stdout shares this file's offset: rewinding here rewinds it there.
@@ -454,35 +462,33 @@ class _Box:
     def close(self):
         """Kill the sandbox and everything in it; remove its files. Returns how
         many processes the student's code had left running beside the checks."""
-        template = None
-        if self.process.poll() is None:
+        template = set()
+        if self.alive():
             # The template kills and counts what the student's code left; it is
             # the launcher's child, and no orphan of the student's.
-            template = _children_of(self.process.pid)
+            template = _children_of(self.pid)
             try:
                 self._command({"op": "reset"}, time.monotonic() + 1)
             except (_Timeout, _Died, wire.WireError):
                 pass
         left = self.left_running
         self.left_running = 0
-        if self.process.returncode is None:
-            try:
-                os.killpg(self.process.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
+        self._kill_launcher()
         if self.uid is not None:
             _kill_every_process_of(self.uid)
-        self.process.wait()
-        _Box.live.discard(self.process.pid)
-        for pid in template or ():
-            try:  # it was the launcher's child; it dies with it and is ours to reap
+        _Box.live.discard(self.pid)
+        for pid in template:
+            try:  # once the launcher is gone it is ours (we are the subreaper) to reap
                 os.kill(pid, signal.SIGKILL)
                 os.waitpid(pid, 0)
             except (ProcessLookupError, ChildProcessError):
                 pass
-        left += _kill_orphans(self.other_children | _Box.live)
+        nursery = _Nursery._current
+        left += _kill_orphans(self.other_children | _Box.live | ({nursery.process.pid} if nursery else set()))
         self._close_pipes()
         self.control.close()
+        if self.handle is not None:
+            os.close(self.handle)
         self.output.close()
         if self.group:
             self.group.remove()
@@ -492,6 +498,65 @@ class _Box:
         except OSError:
             pass
         return left
+
+
+    def _kill_launcher(self):
+        """Kill the launcher (and with it the template and the whole PID
+        namespace); wait until it is gone."""
+        if not self.alive():
+            return
+        try:
+            if self.handle is not None:
+                signal.pidfd_send_signal(self.handle, signal.SIGKILL)  # never a recycled pid
+            os.killpg(self.pid, signal.SIGKILL)  # the launcher's session: the template too, without namespaces
+        except (ProcessLookupError, PermissionError):
+            pass
+        if self.handle is not None:
+            select.select([self.handle], [], [], self.limits.start_seconds)
+        else:
+            deadline = time.monotonic() + self.limits.start_seconds
+            while self.alive() and time.monotonic() < deadline:
+                time.sleep(0.005)
+
+
+class _Nursery:
+    """The process that forks every sandbox of this grading process (worker.py):
+    one Python with NumPy started once, instead of one per sandbox."""
+
+    _current = None
+
+    def __init__(self, limits):
+        self.control, nursery_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        config = {"control_fd": nursery_end.fileno(), "site_packages": site.getsitepackages()}
+        self.process = subprocess.Popen(
+            # -I: ignore PYTHON* variables and the user's site; -S: no site-packages
+            # .pth files, so the grader's own package is not importable in there.
+            [sys.executable, "-I", "-S", "-B", str(WORKER), json.dumps(config)],
+            stdin=subprocess.DEVNULL, cwd="/", env=_worker_environment(tempfile.gettempdir()),
+            pass_fds=(nursery_end.fileno(),), start_new_session=True)
+        nursery_end.close()
+        self.owner = os.getpid()
+
+    @classmethod
+    def get(cls, limits):
+        nursery = cls._current
+        if nursery is None or nursery.owner != os.getpid() or nursery.process.poll() is not None:
+            nursery = cls._current = cls(limits)
+        return nursery
+
+    def launch(self, config, template_end, output, deadline):
+        """Fork a launcher with this configuration; its pid and a pidfd (or None)."""
+        try:
+            socket.send_fds(self.control, [json.dumps(config).encode()], [template_end, output])
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not select.select([self.control], [], [], remaining)[0]:
+                raise RuntimeError("the sandbox's nursery did not answer")
+            message, fds, _, _ = socket.recv_fds(self.control, 1 << 16, 1)
+        except OSError as error:
+            raise RuntimeError(f"the sandbox's nursery failed ({error})") from None
+        if not message:
+            raise RuntimeError("the sandbox's nursery exited")
+        return json.loads(message)["pid"], (fds[0] if fds else None)
 
 
 def _send(fd, data, deadline):

@@ -1,12 +1,14 @@
 """The sandbox worker: the only program that runs student code.
 
-Started by the grader as `python -I -S -B worker.py CONFIG_JSON`, it becomes
-three processes:
-- the launcher (the process the grader started) enters new namespaces
+Started once per grading process as `python -I -S -B worker.py CONFIG_JSON`,
+it is the nursery: it imports Python and NumPy once, runs no student code, and
+forks a launcher for every sandbox the grader asks for. Each sandbox is then
+three kinds of process:
+- the launcher joins the sandbox's control groups, enters new namespaces
   (namespaces.py), forks the template and waits for it;
-- the template, the sandbox's init, imports Python and NumPy once, never runs
-  student code, and on the grader's word forks a fresh child for each check,
-  after killing everything the previous check left;
+- the template, the sandbox's init, never runs student code, and on the
+  grader's word forks a fresh child for each check, after killing everything
+  the previous check left;
 - each child confines itself (confine.py), runs the student's definitions
   one top-level statement at a time, then answers calls: "run train on these
   inputs". It computes no verdict; it returns what the student's function
@@ -18,52 +20,34 @@ three processes:
 
 Stdlib, numpy and its sibling modules only.
 """
+import builtins
+import errno
+import importlib
+import importlib.util
 import json
+import linecache
+import marshal
 import os
+import pickle
+import random
+import select
+import signal
+import socket
 import sys
+import time
+import traceback
 
-_CONFIG = json.loads(sys.argv[1])
+_NURSERY_CONFIG = json.loads(sys.argv[1])
 _HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, _HERE)
-import namespaces  # noqa: E402  (before any thread exists: unshare needs a single-threaded process)
-
-namespaces.die_with_parent()
-for _procs in _CONFIG.get("cgroups", ()):
-    try:
-        with open(_procs, "w") as _file:
-            _file.write(str(os.getpid()))
-    except OSError:
-        pass
-_NAMESPACES = namespaces.enter(own_uid=_CONFIG.get("uid") is not None) if _CONFIG["namespaces"] else []
-if _NAMESPACES:
-    _template = os.fork()
-    if _template:  # the launcher: outside the namespaces, it only waits
-        os.close(_CONFIG["control_fd"])
-        _, _status = os.waitpid(_template, 0)
-        os._exit(os.waitstatus_to_exitcode(_status) & 0xFF)
-    namespaces.die_with_parent()
-
-import builtins  # noqa: E402
-import errno  # noqa: E402
-import importlib  # noqa: E402
-import importlib.util  # noqa: E402
-import linecache  # noqa: E402
-import marshal  # noqa: E402
-import pickle  # noqa: E402
-import random  # noqa: E402
-import select  # noqa: E402
-import signal  # noqa: E402
-import socket  # noqa: E402
-import time  # noqa: E402
-import traceback  # noqa: E402
-
 # Started with -S: site-packages (for numpy) are added by hand, without running
 # their .pth files, which would make the grader's own package importable.
-sys.path.extend(_CONFIG["site_packages"])
-import numpy as np  # noqa: E402  (imported once, in the template, before any student code)
+sys.path.extend(_NURSERY_CONFIG["site_packages"])
+import numpy as np  # noqa: E402  (imported once, in the nursery, before any student code)
 import numpy.random  # noqa: E402,F401  (unpickling a Generator needs it)
 
 import confine  # noqa: E402
+import namespaces  # noqa: E402
 import scratch  # noqa: E402
 import wire  # noqa: E402
 
@@ -256,8 +240,9 @@ class Template:
     children cannot trace it, read its memory or signal it (confine.py).
     """
 
-    def __init__(self, config):
+    def __init__(self, config, namespaces_entered):
         self.config = config
+        self.namespaces = namespaces_entered
         # A socket pair with the grader: its requests come with the pipes of the
         # next check's child, so that no check ever reads what another wrote.
         self.control = socket.socket(fileno=config["control_fd"])
@@ -336,7 +321,7 @@ class Template:
             reaped.add(pid)
 
     def _fresh_scratch(self):
-        if "tmpfs" in _NAMESPACES:
+        if "tmpfs" in self.namespaces:
             namespaces.fresh_scratch(self.config["workdir"], self.config["scratch_bytes"], self.config.get("uid"))
         else:
             scratch.empty_folder(self.config["workdir"])
@@ -356,10 +341,10 @@ class Template:
             config = self.config
             applied = confine.confine(
                 config["workdir"], config["readable"], config["memory_bytes"], config["output_bytes"],
-                config["cpu_seconds"], config.get("uid"), private_proc="proc" in _NAMESPACES)
+                config["cpu_seconds"], config.get("uid"), private_proc="proc" in self.namespaces)
             os.chdir(config["workdir"])
             worker = Worker(requests, replies)
-            worker.send({"status": "ready", "confinement": _NAMESPACES + applied})
+            worker.send({"status": "ready", "confinement": self.namespaces + applied})
             worker.serve()
         except BaseException:  # noqa: BLE001 (before student code: the kit's own failure, for its output)
             traceback.print_exc()
@@ -367,15 +352,87 @@ class Template:
             os._exit(0)
 
 
-def main():
-    config = _CONFIG
-    if "pid" in _NAMESPACES:
-        _NAMESPACES.extend(namespaces.private_mounts(config["workdir"], config["scratch_bytes"], config.get("uid")))
+def launch(config):
+    """In a process forked for one sandbox: enter its namespaces and become its
+    template (never returns)."""
+    namespaces.die_with_parent()
+    for procs in config["cgroups"]:
+        try:
+            with open(procs, "w") as file:
+                file.write(str(os.getpid()))
+        except OSError:
+            pass
+    entered = namespaces.enter(own_uid=config["uid"] is not None) if config["namespaces"] else []
+    if entered:
+        template = os.fork()
+        if template:  # the launcher: outside the namespaces, it only waits
+            os.close(config["control_fd"])
+            _, status = os.waitpid(template, 0)
+            os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
+        namespaces.die_with_parent()
+    if "pid" in entered:
+        entered += namespaces.private_mounts(config["workdir"], config["scratch_bytes"], config["uid"])
         namespaces.set_hostname("sandbox")
     confine.not_traceable()
-    template = Template(config)
+    template = Template(config, entered)
     template.send({"status": "ready"})
     template.serve()
+
+
+def nurse(control):
+    """The nursery: forks a launcher for every sandbox the grader asks for, so
+    that none pays again for starting Python and importing NumPy. It runs no
+    student code; it answers with the launcher's pid and a pidfd for it."""
+    while True:
+        readable, _, _ = select.select([control], [], [], 1.0)
+        _reap_launchers()
+        if not readable:
+            continue
+        message, fds, _, _ = socket.recv_fds(control, 1 << 16, 2)
+        if not message:
+            return  # the grader is gone
+        config = json.loads(message)
+        template_end, output = fds
+        pid = os.fork()
+        if pid == 0:
+            try:
+                control.close()
+                os.setsid()
+                os.dup2(output, 1)
+                os.dup2(output, 2)
+                os.close(output)
+                config["control_fd"] = template_end
+                os.environ.update(config["environment"])
+                os.chdir(config["workdir"])
+                launch(config)
+            except BaseException:  # noqa: BLE001 (the kit's own failure, for its output)
+                traceback.print_exc()
+            finally:
+                os._exit(70)
+        os.close(template_end)
+        os.close(output)
+        try:
+            handles = [os.pidfd_open(pid)]
+        except (AttributeError, OSError):
+            handles = []  # an old kernel: the grader signals the pid
+        socket.send_fds(control, [json.dumps({"pid": pid}).encode()], handles)
+        for handle in handles:
+            os.close(handle)
+
+
+def _reap_launchers():
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+def main():
+    namespaces.die_with_parent()
+    nurse(socket.socket(fileno=_NURSERY_CONFIG["control_fd"]))
 
 
 if __name__ == "__main__":
