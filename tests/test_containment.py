@@ -281,3 +281,15 @@ def test_the_protections_command_lists_what_holds(capsys):
         assert f"[{'x' if name in active else ' '}] {holds}" in output
         assert (f"- {name}: {lost}" in output) == (name not in active)
     assert set(active) <= {name for name, _, _ in layers.LAYERS}, "a layer the command does not describe"
+
+
+def test_a_stray_reply_cannot_answer_a_later_call():
+    """When student code writes an extra reply frame to the pipe, does the next call still get its own answer?"""
+    source = ("import os, stat, sys\ndef predict(a, b, c):\n    wire = sys.modules['wire']\n"
+              "    forged = wire.frame(wire.encode({'status': 'ok', 'value': 999, 'arguments': []}))\n"
+              "    for fd in range(3, 64):\n        try:\n            if stat.S_ISFIFO(os.fstat(fd).st_mode):\n"
+              "                os.write(fd, forged)\n        except OSError:\n            pass\n    return 1\n"
+              "def l2_loss(outputs, targets):\n    return 0.5\n")
+    with sandbox(source) as box:
+        assert box.call("predict", (1, 2, 3)) == 1
+        assert box.call("l2_loss", (1, 2)) == 0.5

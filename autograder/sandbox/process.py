@@ -7,7 +7,9 @@ and replaced; the function that did it fails, with a message saying how, and
 every later call of that function fails the same way at once instead of
 waiting out the limit again.
 """
+import collections
 import ctypes
+import itertools
 import json
 import os
 import pickle
@@ -33,6 +35,8 @@ SANDBOX_UID_BASE = 2_000_000_000
 # Consecutive definitions that may hang or crash before the rest are skipped:
 # each one costs a worker restart and up to define_seconds.
 MAX_BAD_DEFINITIONS = 3
+# Frames that answer no request, read and dropped before the grader gives up on a reply.
+MAX_STRAY_FRAMES = 100
 _PR_SET_CHILD_SUBREAPER = 36
 # Set to see what a dead worker printed (for developing the kit, not for grading).
 DEBUG_VARIABLE = "AUTOGRADER_DEBUG_SANDBOX"
@@ -323,6 +327,8 @@ class _Box:
         self.left_running = 0
         self.confinement = ()
         self.requests = self.replies = None
+        self._ids = itertools.count(1)
+        self._pending = collections.deque()
         self.workdir = tempfile.mkdtemp(prefix="simple-nn-sandbox-")
         self.uid = None
         if os.geteuid() == 0 and _reachable_by_anyone(_python_folders()):
@@ -386,7 +392,7 @@ class _Box:
         finally:
             os.close(requests_read)
             os.close(replies_write)
-        ready = self.receive(deadline)
+        ready = self._frame(deadline)
         inside = ready.get("confinement", ()) if isinstance(ready, dict) else ()
         self.confinement = tuple(inside) + tuple(f"cgroup {c}" for c in (self.group.controllers if self.group else ()))
         self.check = check
@@ -397,6 +403,7 @@ class _Box:
         self._close_pipes()
 
     def _close_pipes(self):
+        self._pending.clear()  # a new child: nothing asked of it yet
         for fd in (self.requests, self.replies):
             if fd is not None:
                 os.close(fd)
@@ -436,11 +443,25 @@ class _Box:
         return self.receive(deadline)
 
     def send(self, requests, seconds):
-        _drain(self.replies)  # a stray frame the student's code wrote would answer the wrong request
+        """Send requests, each with a number its reply must carry: a frame the
+        student's code wrote on its own (early, late, twice) answers nothing."""
+        _drain(self.replies)
+        for request in requests:
+            request["id"] = next(self._ids)
+            self._pending.append(request["id"])
         data = b"".join(wire.frame(pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL)) for r in requests)
         _send(self.requests, data, time.monotonic() + seconds)
 
     def receive(self, deadline):
+        """The reply to the oldest request not yet answered."""
+        expected = self._pending.popleft()
+        for _ in range(MAX_STRAY_FRAMES):
+            reply = self._frame(deadline)
+            if isinstance(reply, dict) and reply.get("id") == expected:
+                return reply
+        raise wire.WireError(f"over {MAX_STRAY_FRAMES} replies that answer no request")
+
+    def _frame(self, deadline):
         (length,) = wire.HEADER.unpack(self._reply(wire.HEADER.size, deadline))
         if length > self.limits.reply_bytes:
             raise wire.WireError(f"a reply of {length} bytes, more than the limit of "

@@ -136,7 +136,8 @@ class Worker:
         try:
             payload = wire.encode(message)
         except MemoryError:
-            payload = wire.encode({"status": "raised", "type": "MemoryError", "message": "", "traceback": ""})
+            payload = wire.encode({"status": "raised", "type": "MemoryError", "message": "", "traceback": "",
+                                   "id": message.get("id")})
         data = wire.frame(payload)
         while data:
             data = data[os.write(self.replies, data):]
@@ -163,8 +164,9 @@ class Worker:
             request = self.receive()
             if request is None:
                 return
-            handler = getattr(self, "op_" + request["op"])
-            self.send(handler(request))
+            reply = getattr(self, "op_" + request["op"])(request)
+            reply["id"] = request["id"]
+            self.send(reply)
 
     def op_sources(self, request):
         for filename, source in request["sources"].items():
