@@ -6,7 +6,6 @@ import re
 import socket
 import time
 
-import numpy as np
 import pytest
 
 from autograder import program

@@ -8,7 +8,7 @@ import pytest
 
 from autograder import program
 from autograder.notebook import CodeCell
-from autograder.sandbox import Limits, Sandbox, failures, process, wire
+from autograder.sandbox import Limits, Sandbox, failures, wire
 from conftest import ROOT, sandbox_group, sandbox_processes
 
 FAST = Limits(call_seconds=2, define_seconds=2)
