@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from . import contract, notebook, program
+from . import contract, notebook, program, scoring
 from .results import ERROR, FAILED, PASSED, CheckResult, Report
 from .sandbox import Limits, Sandbox, StudentFailure
 
@@ -49,6 +49,7 @@ class _Checks:
         self.limits = limits
         self.sandboxes = [Sandbox(program, limits)]
         self.results = []
+        self.requires = {}  # (tag, name) -> the checks whose passing its points depend on
         self.artifacts = {}
         self.errors = []
 
@@ -85,19 +86,39 @@ class _Checks:
         points = marker.args[0] if marker else 1
         question = (item.function.__doc__ or item.name).strip().splitlines()[0]
         result = CheckResult(tag, item.name, question, points, 0, FAILED)
+        requires = item.get_closest_marker("counts_when")
+        if requires:
+            self.requires[(tag, item.name)] = requires.args
         error = call.excinfo.value if call.excinfo else None
         if error is None:
             result.score, result.status = points, PASSED
         elif isinstance(error, StudentFailure):
             result.message = str(error)
+            result.cause = failure_cause(error)
         elif isinstance(error, AssertionError):
             result.message = str(error) or "failed"
+            result.cause = getattr(error, "cause", "") or "wrong values"
         else:
             result.status = ERROR
             result.message = "The grader failed on this check (not your fault); your instructor has been told."
             self.errors.append(f"{item.nodeid}: " + "".join(
                 traceback.format_exception(type(error), error, error.__traceback__)))
         return result
+
+
+# How a call into student code failed, as a cause the class report can count
+# (by the failure's class name, so the sandbox's types stay its own business).
+FAILURE_CAUSES = {
+    "NotDefined": "not defined", "NotImplementedYet": "not implemented", "TimedOut": "timed out",
+    "OutOfMemory": "memory limit exceeded", "TooMuchOutput": "prints too much", "Exited": "exits the process",
+    "Crashed": "crashes the process", "BadAnswer": "an answer the grader cannot read", "NotCallable": "not a function",
+}
+
+
+def failure_cause(failure):
+    if getattr(failure, "type_name", None):
+        return f"raises {failure.type_name}"
+    return FAILURE_CAUSES.get(type(failure).__name__, "fails to run")
 
 
 def grade(path, limits=Limits()):
@@ -112,6 +133,7 @@ def grade(path, limits=Limits()):
         checks.close()  # before reading incidents: closing finds the processes left running
     if exit_code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) and not checks.errors:
         checks.errors.append(f"pytest stopped with {exit_code!r}")
+    scoring.settle(checks.results, checks.requires)
     order = {tag: i for i, tag in enumerate(contract.TAGS)}
     return Report(
         notebook=str(path),

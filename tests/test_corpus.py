@@ -73,6 +73,28 @@ def test_the_message_names_the_likely_cause(graded, sample):
     assert "def test_" not in messages and "assert " not in messages
 
 
+@pytest.mark.parametrize("sample", [p for p in by(corpus.WRONG) if p.values[0].max_score is not None])
+def test_answers_that_do_no_work_earn_almost_nothing(graded, sample):
+    """Do right shapes alone (zeros everywhere) earn at most a couple of points, with messages saying why?"""
+    assert graded[sample.name].score <= sample.max_score
+
+
+@pytest.mark.parametrize("sample", [p for p in by(corpus.WRONG) + by(corpus.ABUSE) if p.values[0].pipeline_cause])
+def test_the_pipeline_message_names_the_function_to_fix(graded, sample):
+    """When the pipeline fails because of one function, does its message name that function (or its mistake)?"""
+    pipeline = [c for c in graded[sample.name].checks if c.tag == contract.PIPELINE]
+    assert pipeline and pipeline[0].score == 0
+    assert sample.pipeline_cause.lower() in pipeline[0].message.lower()
+
+
+@pytest.mark.parametrize("sample", by(corpus.WRONG) + by(corpus.ABUSE))
+def test_every_failed_check_carries_a_cause(graded, sample):
+    """Does every failed check carry a short, stable cause that the class report can count?"""
+    for check in graded[sample.name].checks:
+        assert (check.score < check.points) == bool(check.cause), (check.title, check.cause)
+        assert len(check.cause) <= 60 and "\n" not in check.cause
+
+
 @pytest.mark.parametrize("sample", by(corpus.CHEAT))
 def test_cheats_gain_nothing(graded, sample):
     """Does every cheat score no more than the same submission without the trick?"""
