@@ -30,6 +30,20 @@ class Summary:
     max_score: float = 0.0
     flagged: dict = field(default_factory=dict)  # student -> reasons
     seconds: float = 0.0
+    # student -> (score, max_score, functions that lost points), or None when not graded
+    results: dict = field(default_factory=dict)
+
+    def table(self):
+        """One line per student: points, and the functions that lost points (or why it was not graded)."""
+        lines = [f"{'student':<12} {'points':>7}  lost points in"]
+        for student, result in sorted(self.results.items()):
+            flag = "  [flagged]" if student in self.flagged else ""
+            if result is None:
+                lines.append(f"{student:<12} {'-':>7}  (not graded){flag}")
+                continue
+            score, max_score, lost = result
+            lines.append(f"{student:<12} {f'{score:g}/{max_score:g}':>7}  {', '.join(lost)}{flag}".rstrip())
+        return lines
 
     def lines(self, course):
         lines = [f"{course.assignment}: {self.students} submissions, {self.graded_now} graded now, "
@@ -155,8 +169,11 @@ def autograde(course, student=None, jobs=None, limits=Limits(), progress=True):
 
 
 def _count(summary, student, report, reasons):
+    summary.results[student] = None
     if report is not None:
         summary.scores.append(report.score)
         summary.max_score = max(summary.max_score, report.max_score)
+        lost = [tag for tag, (score, points, _) in report.by_tag().items() if score < points]
+        summary.results[student] = (report.score, report.max_score, lost)
     if reasons:
         summary.flagged[student] = reasons

@@ -94,8 +94,9 @@ def covers_range(values, half_width, what, name):
     if largest > half_width * (1 + 1e-9):
         raise Mistake(f"{what} outside the range", f"some {what} lie outside [-{name}, {name}]")
     if largest < 0.95 * half_width:
-        raise Mistake(f"{what} do not cover the range", f"the {what} do not reach the ends of [-{name}, {name}]: draw them with "
-                             f"rng.uniform(-{name}, {name}, ...)")
+        raise Mistake(f"{what} do not cover the range",
+                      f"the {what} do not reach the ends of [-{name}, {name}]: draw them with "
+                      f"rng.uniform(-{name}, {name}, ...)")
 
 
 def shape_hint(actual, expected):

@@ -49,8 +49,9 @@ def diagnose(what, computed, expected, n, k):
     for target, cause, message in causes:
         if expect.close_to(factor, target):
             return expect.Mistake(cause, message)
+    error = oracles.relative_error(computed, expected)
     return expect.Mistake("wrong values", f"{what} does not match the slope of the loss measured by finite "
-                                          f"differences (relative error {oracles.relative_error(computed, expected):.2g})")
+                                          f"differences (relative error {error:.2g})")
 
 
 @pytest.mark.points(2)

@@ -48,7 +48,8 @@ def test_inputs_cover_the_range(student):
     weights, bias = coefficients(gen, k)
     inputs, _ = generate(student, n, weights, bias, int(gen.integers(1 << 30)), input_range=input_range)
     if 9 < np.abs(inputs).max() <= 10:
-        raise expect.Mistake("input_range ignored (fixed at 10)", "some inputs lie outside [-input_range, input_range]: the range looks fixed at 10, "
+        raise expect.Mistake("input_range ignored (fixed at 10)",
+                             "some inputs lie outside [-input_range, input_range]: the range looks fixed at 10, "
                              "use input_range")
     expect.covers_range(inputs, input_range, "inputs", "input_range")
     means, stds = inputs.mean(axis=0), inputs.std(axis=0)
@@ -70,7 +71,8 @@ def test_noise_is_uniform_and_bounded(student):
     noise = targets.ravel() - inputs @ fitted_weights - fitted_bias
     spread = noise.std()
     if spread < 0.05 * noise_range:
-        raise expect.Mistake("no noise", "the targets carry no noise: add noise drawn uniformly from [-noise_range, noise_range]")
+        raise expect.Mistake("no noise", "the targets carry no noise: add noise drawn uniformly from "
+                                         "[-noise_range, noise_range]")
     expect.require(np.abs(noise).max() <= 1.05 * noise_range, "noise too large or not uniform", (
         "the noise is larger than noise_range: draw it with rng.uniform(-noise_range, noise_range, ...) "
         "(a normal distribution, or a fixed range of 1, is unbounded or too wide)"))
@@ -107,7 +109,8 @@ def test_least_squares_recovers_the_coefficients(student):
     weights, bias = coefficients(gen, k)
     inputs, targets = generate(student, n, weights, bias, int(gen.integers(1 << 30)), noise_range=noise_range)
     if np.linalg.matrix_rank(inputs, tol=1e-6 * np.abs(inputs).max()) < k:
-        raise expect.Mistake("input columns repeat each other", "some input columns repeat each other, so no fit can tell their weights apart: "
+        raise expect.Mistake("input columns repeat each other",
+                             "some input columns repeat each other, so no fit can tell their weights apart: "
                              "draw each column separately")
     fitted_weights, fitted_bias = oracles.least_squares(inputs, targets)
     lesson_like = np.allclose(fitted_weights[:2], [2.0, -3.0], atol=0.05) or abs(fitted_bias - 5.0) < 0.1

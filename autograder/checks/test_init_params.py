@@ -15,9 +15,11 @@ def initialise(student, n_inputs, seed, **kwargs):
     weights = expect.array(weights, "weights")
     bias = expect.array(bias, "bias")
     if weights.size != n_inputs:
-        raise expect.Mistake("wrong number of weights", f"with {n_inputs} inputs there should be {n_inputs} weights, not {weights.size}")
+        raise expect.Mistake("wrong number of weights",
+                             f"with {n_inputs} inputs there should be {n_inputs} weights, not {weights.size}")
     if bias.size != 1:
-        raise expect.Mistake("bias not of shape (1,)", f"the bias should be a single number in an array of shape (1,), not shape {bias.shape}")
+        raise expect.Mistake("bias not of shape (1,)", "the bias should be a single number in an array of "
+                                                       f"shape (1,), not shape {bias.shape}")
     expect.not_constant(np.append(weights, bias), "weights and bias",
                         "draw them at random, rng.uniform(-init_range, init_range, ...)")
     return weights.reshape(n_inputs, 1), bias.reshape(1)

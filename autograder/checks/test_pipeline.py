@@ -30,7 +30,8 @@ def learn(student, learner, true_weights, true_bias, seed):
     weights, bias = expect.array(weights, "the learned weights", finite=False).ravel(), expect.array(
         bias, "the learned bias", finite=False).ravel()
     if bias.size != 1:
-        raise expect.Mistake("bias not of shape (1,)", f"the learned bias should be a single number, not shape {bias.shape}")
+        raise expect.Mistake("bias not of shape (1,)",
+                             f"the learned bias should be a single number, not shape {bias.shape}")
     return (weights, float(bias[0]), expect.array(losses, "losses", finite=False).ravel(),
             expect.array(inputs, "inputs"), expect.array(targets, "targets"))
 
@@ -50,7 +51,8 @@ def test_learns_the_coefficients(student, artifacts):
                          outputs=oracles.outputs(inputs, weights, bias).ravel(), weights=weights, bias=bias)
     setting = f"learning rate {LEARNING_RATE} and {N_ITERATIONS} iterations"
     if diverged(weights, bias):
-        raise expect.Mistake("training diverged", f"with {setting}, training diverged: the weights became nan or infinite "
+        raise expect.Mistake("training diverged",
+                             f"with {setting}, training diverged: the weights became nan or infinite "
                              "(is a gradient too large, or does the step go uphill?)")
     expect.require(weights.size == 2 and np.allclose(weights, [2.0, -3.0], atol=WEIGHT_TOLERANCE) and abs(
         bias - 5.0) < BIAS_TOLERANCE, "does not learn the coefficients", (

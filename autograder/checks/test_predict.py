@@ -14,7 +14,8 @@ def test_values(student):
     inputs, weights, bias = gen.normal(size=(n, k)), gen.normal(size=(k, 1)), gen.normal(size=1)
     value = student.predict(inputs, weights, bias)
     if np.shape(value) in ((n, k), (k, n)):
-        raise expect.Mistake("* instead of @ (elementwise product)", f"the outputs have shape {np.shape(value)}: multiply inputs and weights with @ "
+        raise expect.Mistake("* instead of @ (elementwise product)",
+                             f"the outputs have shape {np.shape(value)}: multiply inputs and weights with @ "
                              "(the matrix product), not * (element by element)")
     outputs = expect.column(value, n, "outputs")
     expected = oracles.outputs(inputs, weights, bias)
@@ -25,7 +26,8 @@ def test_values(student):
         raise expect.Mistake("bias missing", "the outputs miss the bias: add it, outputs = inputs @ weights + bias")
     if np.allclose(outputs, expected - 2 * bias):
         raise expect.Mistake("bias subtracted", "the bias is subtracted: outputs = inputs @ weights + bias")
-    raise expect.Mistake("wrong values", "the outputs are not inputs @ weights + bias (one row of inputs times the weights, "
+    raise expect.Mistake("wrong values",
+                         "the outputs are not inputs @ weights + bias (one row of inputs times the weights, "
                          "plus the bias, for each observation)")
 
 

@@ -95,15 +95,18 @@ def test_returns_weights_and_bias_after_the_last_update(student):
     expect.shapes(value, FUNCTION, {"weights": (2, 1), "bias": (1,), "losses": None}, "the returned ")
     new_weights, new_bias, _ = value
     if np.allclose(np.append(new_weights, new_bias), [2.0, -3.0, 5.0]):
-        raise expect.Mistake("lesson's numbers written in", "train returns the lesson's 2, -3 and 5 whatever its data: return the weights "
+        raise expect.Mistake("lesson's numbers written in",
+                             "train returns the lesson's 2, -3 and 5 whatever its data: return the weights "
                              "and bias it learned from the inputs and targets it is given")
     expected_weights, expected_bias, _ = oracles.gradient_descent(
         inputs, targets, weights, bias, learning_rate, n_iterations)
-    if np.allclose(expect.array(new_weights, "weights"), weights) and np.allclose(expect.array(new_bias, "bias"), bias):
+    new_weights, new_bias = expect.array(new_weights, "weights"), expect.array(new_bias, "bias")
+    if np.allclose(new_weights, weights) and np.allclose(new_bias, bias):
         raise expect.Mistake("returns the weights it was given", (
             "train returns the weights and bias it was given: return those after the last update"))
-    expect.require(np.allclose(expect.array(new_weights, "weights"), expected_weights, rtol=HISTORY_RTOL) and np.allclose(
-        expect.array(new_bias, "bias"), expected_bias, rtol=HISTORY_RTOL), "does not return the updated weights", (
+    updated = (np.allclose(new_weights, expected_weights, rtol=HISTORY_RTOL)
+               and np.allclose(new_bias, expected_bias, rtol=HISTORY_RTOL))
+    expect.require(updated, "does not return the updated weights", (
         f"after {n_iterations} iterations the returned weights and bias are not those of gradient descent "
         "from the given start: return the updated weights and bias"))
 
@@ -130,7 +133,8 @@ def test_second_call_continues_training(student):
     twice_weights, twice_bias, _ = run(student, inputs, targets, middle_weights, np.array([middle_bias]),
                                        learning_rate, n_iterations)
     if np.allclose(middle_weights, once_weights) and np.isclose(middle_bias, once_bias):
-        raise expect.Mistake("updates discarded", f"train returned the same weights and bias after {n_iterations} and after "
+        raise expect.Mistake("updates discarded",
+                             f"train returned the same weights and bias after {n_iterations} and after "
                              f"{2 * n_iterations} iterations: it must update them at every iteration")
     # Judged against train itself, not against gradient descent: this check is
     # only about starting from what it is given (other checks judge the steps).
