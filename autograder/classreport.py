@@ -29,6 +29,9 @@ CHECK_SCORES, MISCONCEPTIONS, PICTURE = "check-scores.csv", "misconceptions.csv"
 TOP_CAUSES = 15
 # Bar labels are wrapped at this many characters, never cut.
 LABEL_WIDTH = 44
+# Unfinished work is one thing to know about a student, not a misconception per function.
+UNFINISHED = frozenset({"not implemented", "not defined"})
+ANY_FUNCTION = "any function"
 
 
 def write(course):
@@ -53,7 +56,8 @@ def misconceptions(reports):
     for student, report in reports.items():
         for check in report.checks:
             if check.score < check.points and check.cause and check.cause not in CONSEQUENCES:
-                students.setdefault((check.tag, check.cause), set()).add(student)
+                tag = ANY_FUNCTION if check.cause in UNFINISHED else check.tag
+                students.setdefault((tag, check.cause), set()).add(student)
     found = [(tag, cause, sorted(names)) for (tag, cause), names in students.items()]
     return sorted(found, key=lambda item: (-len(item[2]), item[0], item[1]))
 

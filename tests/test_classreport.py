@@ -60,6 +60,12 @@ def test_students_are_counted_once_per_mistake_most_common_first():
     assert found == [("l2_loss", "loss not halved", ["ann", "bo"]), ("train", "update in place", ["cy"])]
 
 
+def test_unfinished_work_is_one_row_not_one_per_function():
+    """Is a student who left several functions unimplemented counted once, under 'not implemented'?"""
+    found = classreport.misconceptions({"dee": report(("predict", "not implemented"), ("train", "not implemented"))})
+    assert found == [(classreport.ANY_FUNCTION, "not implemented", ["dee"])]
+
+
 def test_the_figure_labels_are_whole_and_inside_the_picture(figure, reports):
     """Does every bar carry its full 'function: cause' label, wrapped but never cut, inside the figure?"""
     renderer = figure.canvas.get_renderer()

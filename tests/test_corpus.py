@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from autograder import batch, contract
+from autograder import batch, classreport, contract, demo
 from autograder.results import Report
 from autograder.sandbox import Limits
 from samples import build, corpus
@@ -105,3 +105,27 @@ def test_cheats_gain_nothing(graded, sample):
 def test_abuse_is_reported_for_a_human(graded, sample):
     """Are hangs, crashes, floods and processes left behind reported as incidents (which flag the submission)?"""
     assert bool(graded[sample.name].incidents) == sample.incident
+
+
+# The likely mistake behind each wrong submission of the demo's class, as the class report names it.
+DEMO_MISCONCEPTIONS = {
+    "emma": ("generate_data", "flat array instead of a column"),
+    "farid": ("init_params", "only positive (or only negative) values"),
+    "grace": ("l2_loss", "loss not halved"),
+    "hugo": ("compute_gradients", "gradient n times too large"),
+    "ines": ("update_params", "update in place"),
+    "jonas": ("train", "loss recorded after the update"),
+    "leo": ("train", "lesson's numbers written in"),
+    "mia": (classreport.ANY_FUNCTION, "not implemented"),
+    "kim": (classreport.ANY_FUNCTION, "not implemented"),
+}
+
+
+def test_the_class_report_names_the_demo_class_misconceptions(graded):
+    """Does the class report put each demo student under the mistake they made, and the correct ones under none?"""
+    reports = {student: graded[sample] for student, sample in demo.CLASS.items()}
+    found = {(tag, cause): students for tag, cause, students in classreport.misconceptions(reports)}
+    for student, mistake in DEMO_MISCONCEPTIONS.items():
+        assert student in found.get(mistake, []), (student, mistake, found)
+    correct = set(demo.CLASS) - set(DEMO_MISCONCEPTIONS)
+    assert not correct & {student for students in found.values() for student in students}
