@@ -13,6 +13,7 @@ from .results import ERROR, FAILED, PASSED, CheckResult, Report
 from .sandbox import Limits, Sandbox, StudentFailure
 
 CHECKS = Path(__file__).resolve().parent / "checks"
+TEST_CELLS = frozenset(contract.grade_cell_id(tag) for tag in contract.TAGS)
 
 
 class Student:
@@ -124,7 +125,10 @@ def failure_cause(failure):
 def grade(path, limits=Limits()):
     """The Report for the notebook at `path`; raises notebook.UnreadableNotebook."""
     started = time.perf_counter()
-    checks = _Checks(program.build(notebook.read_code_cells(path)), limits)
+    # The test cells are the instructor's: they import the visible checks (a file beside the
+    # notebook, out of the sandbox's reach), and the hidden checks replace them here anyway.
+    cells = [cell for cell in notebook.read_code_cells(path) if cell.grade_id not in TEST_CELLS]
+    checks = _Checks(program.build(cells), limits)
     try:
         arguments = [str(CHECKS), "-c", str(CHECKS / "pytest.ini"), "--rootdir", str(CHECKS)]
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):

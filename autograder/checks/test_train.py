@@ -52,8 +52,8 @@ def history_mistake(result, inputs, targets, weights, bias, learning_rate, n_ite
     if np.allclose(new_weights.ravel(), best_weights, atol=1e-6) and not np.allclose(
             final_weights.ravel(), best_weights, atol=1e-3):
         return expect.Mistake("closed-form solve instead of gradient descent", (
-            "train returns the exact best fit (solved in closed form?): it must take n_iterations "
-            "gradient-descent steps from the given start"))
+            "train returns the exact best fit (solved in closed form?): it must take n_iterations steps of "
+            "gradient descent from the given start"))
     reference = oracles.gradient_descent(inputs, targets, weights, bias, learning_rate, n_iterations + 1)[2]
     if np.allclose(losses, reference[1:], rtol=HISTORY_RTOL):
         return expect.Mistake("loss recorded after the update", (
