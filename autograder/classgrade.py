@@ -42,7 +42,8 @@ class Summary:
                 lines.append(f"{student:<12} {'-':>7}  (not graded){flag}")
                 continue
             score, max_score, lost = result
-            lines.append(f"{student:<12} {f'{score:g}/{max_score:g}':>7}  {', '.join(lost)}{flag}".rstrip())
+            lines.append((f"{student:<12} {f'{score:g}/{max_score:g}':>7}  " + "  ".join(
+                part for part in (", ".join(lost), flag.strip()) if part)).rstrip())
         return lines
 
     def lines(self, course):

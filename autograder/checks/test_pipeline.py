@@ -23,6 +23,11 @@ def learn(student, learner, true_weights, true_bias, seed):
     global, a file) can reach it."""
     data = student.generate_data(N_OBSERVATIONS, np.array(true_weights), true_bias, np.random.default_rng(seed))
     inputs, targets = expect.results(data, "generate_data", ("inputs", "targets"))
+    if np.shape(targets) == (N_OBSERVATIONS,):
+        # Not worth running: every step would work on (n, n) arrays, and may run out of time doing so.
+        raise expect.Mistake("flat array instead of a column", (
+            "generate_data returns flat targets, shape (n,): in train, outputs (n, 1) - targets (n,) broadcasts "
+            "to (n, n), so nothing can be learned. Make the targets a column (n, 1)"))
     start = learner.init_params(len(true_weights), np.random.default_rng(seed + 1))
     weights, bias = expect.results(start, "init_params", ("weights", "bias"))
     value = learner.train(inputs, targets, weights, bias, learning_rate=LEARNING_RATE, n_iterations=N_ITERATIONS)
