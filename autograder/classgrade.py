@@ -35,7 +35,7 @@ class Summary:
 
     def table(self):
         """One line per student: points, and the functions that lost points (or why it was not graded)."""
-        lines = [f"{'student':<12} {'points':>7}  lost points in"]
+        lines = [f"{'student':<12} {'points':>7}  lost points in"] if self.results else []
         for student, result in sorted(self.results.items()):
             flag = "  [flagged]" if student in self.flagged else ""
             if result is None:

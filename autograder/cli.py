@@ -127,7 +127,8 @@ def _autograde(args):
         print(f"error: {error}", file=sys.stderr)
         return BAD_INPUT
     heading, *totals = summary.lines(course)
-    print("\n".join([heading, ""] + summary.table() + [""] + totals))
+    table = summary.table()
+    print("\n".join([heading, ""] + (table + [""] if table else []) + totals))
     return FLAGGED if summary.flagged else GRADED
 
 

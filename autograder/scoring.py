@@ -29,8 +29,8 @@ def settle(checks, requires):
         wrong = [other for other in needed if other is not None and other.status != PASSED]
         if check.status == PASSED and wrong:
             check.score, check.status, check.cause = 0, FAILED, WITHHELD
-            check.message = ("Right as far as it goes, but this check's points count only once the values are "
-                             "right too: " + "; ".join(f"{other.question} (failed)" for other in wrong))
+            check.message = ("Passes on its own, but its points count only once the values are right too "
+                             f"(see {'the failed check' if len(wrong) == 1 else 'the failed checks'} above)")
     failing = [tag for tag in contract.FUNCTIONS
                if any(c.tag == tag and c.status != PASSED and c.cause != WITHHELD for c in checks)]
     for check in checks:
