@@ -17,8 +17,9 @@ from autograder import contract
 from conftest import ROOT
 from samples import build, course
 
+# Turns every later cell that checks anything (asserts, the visible checks) into `pass`.
 CHEAT = ('get_ipython().input_transformers_cleanup.append(\n'
-         '    lambda lines: ["pass\\n"] if any("assert" in line for line in lines) else lines)\n')
+         '    lambda lines: ["pass\\n"] if any("assert" in line or "check" in line for line in lines) else lines)\n')
 STUB = "    raise NotImplementedError()\n"
 
 

@@ -47,8 +47,7 @@ def columns_mistake(student):
             if getattr(failure, "type_name", None) and _works_with_two_inputs(student):
                 raise expect.Mistake("fixed number of input columns", (
                     f"generate_data works with 2 true_weights but not with {k} ({str(failure).splitlines()[0]}): "
-                    "make one column per "
-                    "entry of true_weights, k = len(true_weights)")) from None
+                    "make one column per entry of true_weights, k = len(true_weights)")) from None
             return
         if not (isinstance(value, (tuple, list)) and len(value) == 2):
             return
