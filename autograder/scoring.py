@@ -29,8 +29,8 @@ def settle(checks, requires):
         wrong = [other for other in needed if other is not None and other.status != PASSED]
         if check.status == PASSED and wrong:
             check.score, check.status, check.cause = 0, FAILED, WITHHELD
-            check.message = ("Passes on its own, but its points count only once the values are right too "
-                             f"(see {'the failed check' if len(wrong) == 1 else 'the failed checks'} above)")
+            check.message = ("Passes on its own, but its points count only once the values are right too: "
+                             f"fix the other failed {'check' if len(wrong) == 1 else 'checks'} of {check.tag} first")
     failing = [tag for tag in contract.FUNCTIONS
                if any(c.tag == tag and c.status != PASSED and c.cause != WITHHELD for c in checks)]
     for check in checks:

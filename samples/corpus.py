@@ -505,6 +505,10 @@ _INIT_PARAMS_MISTAKES = [
            "The bias is a plain float.", _init('''\
     weights = rng.uniform(-init_range, init_range, size=(n_inputs, 1))
     bias = rng.uniform(-init_range, init_range)''')),
+    _wrong("init_params_constant", "init_params", "no randomness",
+           "Starts every weight and the bias at 0.05: a constant, not a random draw.", _init('''\
+    weights = np.full((n_inputs, 1), 0.05)
+    bias = np.array([0.05])''')),
     _wrong("init_params_bias_matrix", "init_params", "shape (1,)",
            "The bias is a 1 x 1 matrix, shape (1, 1).", _init('''\
     weights = rng.uniform(-init_range, init_range, size=(n_inputs, 1))

@@ -16,7 +16,7 @@ def test_a_shape_point_is_withheld_while_the_values_are_wrong():
     scoring.settle(checks, REQUIRES)
     shape = checks[1]
     assert (shape.score, shape.status, shape.cause) == (0, FAILED, scoring.WITHHELD)
-    assert "values are right" in shape.message and "the failed check above" in shape.message
+    assert "values are right" in shape.message and "other failed check of predict" in shape.message
 
 
 def test_a_shape_mistake_costs_only_the_shape_point():

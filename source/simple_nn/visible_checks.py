@@ -9,6 +9,9 @@ You do not need to read this file, and you should not change it.
 """
 import numpy as np
 
+# Sums done in another order differ in the last digits: a bound is checked with this much slack.
+ROUNDING = 1e-9
+
 
 class CheckFailed(AssertionError):
     """A visible check failed. Jupyter shows only its message, not a traceback into this file."""
@@ -131,7 +134,7 @@ def check_generate_data(generate_data):
                                         "bias: add true_bias")
     noise = targets.ravel() - (inputs @ np.array([2.0, -3.0]) + 5.0)
     require(noise.std() > 0.05, "the targets carry no noise: add noise drawn uniformly from [-noise_range, noise_range]")
-    require(np.abs(noise).max() <= 1.0, (
+    require(np.abs(noise).max() <= 1.0 + ROUNDING, (
         "the noise is larger than noise_range: draw it with rng.uniform(-noise_range, noise_range, ...) "
         "(a normal distribution, or a fixed range of 1, is unbounded or too wide)"))
     # Other coefficients, three inputs, other ranges: nothing of the lesson's numbers may be built in.
@@ -158,7 +161,7 @@ def check_generate_data(generate_data):
     if abs(fitted3[3] - bias) > 0.05:
         fail("a least-squares fit of your targets gives the weights back but not the bias"
              + (": the lesson's 5 seems to be written into the function" if lesson_like else ": add true_bias"))
-    if np.abs(np.ravel(targets3) - (inputs3 @ weights + bias)).max() > 0.1:
+    if np.abs(np.ravel(targets3) - (inputs3 @ weights + bias)).max() > 0.1 + ROUNDING:
         fail("the noise is larger than noise_range: draw it with rng.uniform(-noise_range, noise_range, ...) "
              "(a normal distribution, or a fixed range of 1, is unbounded or too wide)")
     # Randomness: from rng only.
