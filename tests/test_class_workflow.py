@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import pytest
@@ -138,6 +139,7 @@ def test_autograde_ends_with_a_table_of_students(graded):
     assert rows["bob"].split()[1:] == ["28/30", "l2_loss"]
     assert rows["alice"].split()[1:] == ["30/30"]
     assert rows["carol"].split()[1:] == ["-", "(not", "graded)", "[flagged]"]
+    assert "Warning" not in first.stderr and "WARNING" not in first.stderr, first.stderr
 
 
 def test_the_written_answer_stays_gradable_by_hand(graded):
@@ -182,7 +184,9 @@ def test_feedback_pages_show_scores_and_messages_but_no_check_code(graded):
     from autograder import feedback
     from autograder.course import Course
     root, _, _ = graded
-    feedback.write_all(Course(root))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a warning would be printed among the command's output
+        feedback.write_all(Course(root))
     page = (root / "feedback" / "bob" / contract.ASSIGNMENT / "simple_nn.html").read_text()
     assert "28 of 30 points" in page and "n times" in page and "data:image/png;base64," in page
     check_lines = {line.strip() for path in (ROOT / "autograder" / "checks").glob("*.py")
@@ -201,7 +205,10 @@ def test_the_class_report_counts_students_per_mistake(graded):
     from autograder.course import Course
     root, _, _ = graded
     folder = root / "reports" / contract.ASSIGNMENT
-    assert classreport.write(Course(root)) == (folder / "check-scores.csv", folder / "misconceptions.csv",
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a warning would be printed among the command's output
+        written = classreport.write(Course(root))
+    assert written == (folder / "check-scores.csv", folder / "misconceptions.csv",
                                                folder / "misconceptions.png")
     rows = list(csv.DictReader((folder / "check-scores.csv").open()))
     assert [row["student"] for row in rows] == sorted(class_submissions())
