@@ -10,6 +10,7 @@ grade while the next run completes the rest.
 import statistics
 import sys
 import time
+import warnings
 from dataclasses import dataclass, field
 
 from tqdm import tqdm
@@ -30,6 +31,21 @@ class Summary:
     max_score: float = 0.0
     flagged: dict = field(default_factory=dict)  # student -> reasons
     seconds: float = 0.0
+    # student -> (score, max_score, functions that lost points), or None when not graded
+    results: dict = field(default_factory=dict)
+
+    def table(self):
+        """One line per student: points, and the functions that lost points (or why it was not graded)."""
+        lines = [f"{'student':<12} {'points':>7}  lost points in"] if self.results else []
+        for student, result in sorted(self.results.items()):
+            flag = "  [flagged]" if student in self.flagged else ""
+            if result is None:
+                lines.append(f"{student:<12} {'-':>7}  (not graded){flag}")
+                continue
+            score, max_score, lost = result
+            lines.append((f"{student:<12} {f'{score:g}/{max_score:g}':>7}  " + "  ".join(
+                part for part in (", ".join(lost), flag.strip()) if part)).rstrip())
+        return lines
 
     def lines(self, course):
         lines = [f"{course.assignment}: {self.students} submissions, {self.graded_now} graded now, "
@@ -83,6 +99,14 @@ def _report(record):
 def write_grade(course, record, report, was_flagged=False):
     """Put one record (and its report) into the gradebook; return the reasons it is
     flagged. was_flagged: the kit flagged this student's previous submission."""
+    with warnings.catch_warnings():
+        # nbgrader puts a deleted test cell back without a cell id, and nbformat warns about it
+        # on stderr: noise in the command's output (the flag already says the cell was deleted).
+        warnings.filterwarnings("ignore", message="Cell is missing an id field")
+        return _write_grade(course, record, report, was_flagged)
+
+
+def _write_grade(course, record, report, was_flagged):
     from . import gradebook
     reasons = list(record["flags"])
     if report is not None and record["notebook"] == f"{course.assignment}.ipynb":
@@ -155,8 +179,11 @@ def autograde(course, student=None, jobs=None, limits=Limits(), progress=True):
 
 
 def _count(summary, student, report, reasons):
+    summary.results[student] = None
     if report is not None:
         summary.scores.append(report.score)
         summary.max_score = max(summary.max_score, report.max_score)
+        lost = [tag for tag, (score, points, _) in report.by_tag().items() if score < points]
+        summary.results[student] = (report.score, report.max_score, lost)
     if reasons:
         summary.flagged[student] = reasons

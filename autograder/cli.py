@@ -35,7 +35,8 @@ def build_parser():
     _limits_options(autograde)
 
     for verb, text in (("feedback", "write each student's feedback page (HTML) under feedback/"),
-                       ("report", "write the class report: grades.csv and class.png under reports/")):
+                       ("report", "write the class report under reports/: check-scores.csv, misconceptions.csv "
+                                  "and misconceptions.png")):
         pages = verbs.add_parser(verb, help=text)
         pages.add_argument("assignment")
         pages.add_argument("--db", metavar="URL", help="the gradebook's database URL (default: nbgrader's)")
@@ -130,7 +131,9 @@ def _autograde(args):
     except CourseError as error:
         print(f"error: {error}", file=sys.stderr)
         return BAD_INPUT
-    print("\n".join(summary.lines(course)))
+    heading, *totals = summary.lines(course)
+    table = summary.table()
+    print("\n".join([heading, ""] + (table + [""] if table else []) + totals))
     return FLAGGED if summary.flagged else GRADED
 
 

@@ -35,9 +35,12 @@ CHEATER = "kim"
 def in_kernel_verdict(course, student):
     """What nbgrader's own in-kernel validation says of the cheater's notebook."""
     from nbgrader.validator import Validator
+    from traitlets.config import Config
     notebook = course.path(course.submitted_directory, student) / contract.NOTEBOOK
+    # The kernel warns on stderr that it talks over local TCP: true, and noise in the demo's output.
+    quiet_kernel = Config({"Execute": {"extra_arguments": ["--IPKernelApp.log_level=ERROR"]}})
     # The written answer is graded by hand: only the test cells count here.
-    failures = [f for f in Validator().validate(str(notebook)).get("failed", [])
+    failures = [f for f in Validator(config=quiet_kernel).validate(str(notebook)).get("failed", [])
                 if f.get("error") != "You did not provide a response."]
     verdict = "passes every test cell" if not failures else "fails some test cells"
     return (f"({student}'s notebook {verdict} when its own kernel runs them, as plain nbgrader grades; "
@@ -65,13 +68,13 @@ def main(root=None):
     course = Course(root)
     summary = classgrade.autograde(course, progress=sys.stderr.isatty())
     pages = feedback.write_all(course)
-    table, picture = classreport.write(course)
+    report_files = classreport.write(course)
     print(grade_table(course, students, summary))
     print(in_kernel_verdict(course, CHEATER))
     print()
     print("\n".join(summary.lines(course)[1:]))
     print(f"\nfeedback pages   {len(pages)} under {root / course.feedback_directory}")
-    print(f"class report     {table}\n                 {picture}")
+    print("class report     " + "\n                 ".join(str(path) for path in report_files))
     print(f"autograded       {root / course.autograded_directory} (what formgrader shows)")
     print(f"\nTry: cd {root} && nbgrader export   (totals as nbgrader sees them)")
     print(f"done in {time.perf_counter() - started:.1f} s")

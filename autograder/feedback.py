@@ -11,6 +11,7 @@ import base64
 import html
 import io
 import shutil
+import warnings
 
 import matplotlib
 
@@ -100,15 +101,43 @@ def _plots(report):
     if not {"losses", "outputs", "targets"} <= set(artifacts):
         return ("<h2>Your training</h2><p>Your own generate_data, init_params and train did not run to the end "
                 "together, so there is no plot of your training yet.</p>")
-    figure, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
     targets, outputs = artifacts["targets"], artifacts["outputs"]
+    with warnings.catch_warnings():
+        # A diverged loss (1e300) overflows the log scale's ticks; the note below says what happened.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        image = _training_figure(targets, outputs, artifacts["losses"])
+    note = divergence_note(artifacts["losses"], outputs)
+    return ("<h2>Your training</h2><p>Your own functions, learning 2, -3 and 5 from 1000 observations "
+            "(learning rate 0.02, 500 iterations).</p>"
+            + (f"<p class='flag'>{html.escape(note)}</p>" if note else "")
+            + f"<img alt='outputs against targets, and the loss curve' src='data:image/png;base64,{image}'>")
+
+
+def divergence_note(losses, outputs):
+    """One sentence when training diverged (the loss grew, or became infinite or nan), else ""."""
+    losses = np.asarray(losses, dtype=float)
+    broken = ~np.isfinite(losses)
+    if broken.any():
+        return (f"Your training diverged: the loss was no longer a number from iteration {int(np.argmax(broken))} on, "
+                "so the plots show only what stayed finite. Gradient descent overshoots when its steps are too large "
+                "(a gradient n times too large) or go uphill (a sign flipped).")
+    if losses.size > 1 and losses[-1] > losses[0]:
+        return (f"Your training diverged: the loss grew from {losses[0]:.3g} to {losses[-1]:.3g}. Gradient descent "
+                "overshoots when its steps are too large (a gradient n times too large) or go uphill (a sign flipped).")
+    if not np.all(np.isfinite(outputs)):
+        return "Your training diverged: some outputs are infinite or nan, so the plots show only the finite ones."
+    return ""
+
+
+def _training_figure(targets, outputs, losses):
+    """Outputs against targets, and the loss curve, as a base64 PNG."""
+    figure, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
     shown = np.isfinite(outputs)  # a diverged training has no outputs worth drawing
     left.scatter(targets[shown], outputs[shown], s=4, alpha=0.5)
     low, high = float(targets.min()), float(targets.max())
     left.plot([low, high], [low, high], color="black", linewidth=1, label="y = t")
     left.set(xlabel="targets t", ylabel="your outputs y", title="Outputs against targets")
     left.legend()
-    losses = artifacts["losses"]
     right.plot(np.where(np.isfinite(losses), losses, np.nan))
     if losses.size and (losses[np.isfinite(losses)] > 0).all():
         right.set_yscale("log")
@@ -117,7 +146,4 @@ def _plots(report):
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=80)
     plt.close(figure)
-    image = base64.b64encode(buffer.getvalue()).decode()
-    return ("<h2>Your training</h2><p>Your own functions, learning 2, -3 and 5 from 1000 observations "
-            "(learning rate 0.02, 500 iterations).</p>"
-            f"<img alt='outputs against targets, and the loss curve' src='data:image/png;base64,{image}'>")
+    return base64.b64encode(buffer.getvalue()).decode()

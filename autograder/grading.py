@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from . import contract, notebook, program
+from . import contract, notebook, program, scoring
 from .results import ERROR, FAILED, PASSED, CheckResult, Report
 from .sandbox import Limits, Sandbox, StudentFailure
 
 CHECKS = Path(__file__).resolve().parent / "checks"
+TEST_CELLS = frozenset(contract.grade_cell_id(tag) for tag in contract.TAGS)
 
 
 class Student:
@@ -49,6 +50,7 @@ class _Checks:
         self.limits = limits
         self.sandboxes = [Sandbox(program, limits)]
         self.results = []
+        self.requires = {}  # (tag, name) -> the checks whose passing its points depend on
         self.artifacts = {}
         self.errors = []
 
@@ -91,13 +93,18 @@ class _Checks:
         points = marker.args[0] if marker else 1
         question = (item.function.__doc__ or item.name).strip().splitlines()[0]
         result = CheckResult(tag, item.name, question, points, 0, FAILED)
+        requires = item.get_closest_marker("counts_when")
+        if requires:
+            self.requires[(tag, item.name)] = requires.args
         error = call.excinfo.value if call.excinfo else None
         if error is None:
             result.score, result.status = points, PASSED
         elif isinstance(error, StudentFailure):
             result.message = str(error)
+            result.cause = failure_cause(error)
         elif isinstance(error, AssertionError):
             result.message = str(error) or "failed"
+            result.cause = getattr(error, "cause", "") or "wrong values"
         else:
             result.status = ERROR
             result.message = "The grader failed on this check (not your fault); your instructor has been told."
@@ -106,10 +113,28 @@ class _Checks:
         return result
 
 
+# How a call into student code failed, as a cause the class report can count
+# (by the failure's class name, so the sandbox's types stay its own business).
+FAILURE_CAUSES = {
+    "NotDefined": "not defined", "NotImplementedYet": "not implemented", "TimedOut": "timed out",
+    "OutOfMemory": "memory limit exceeded", "TooMuchOutput": "prints too much", "Exited": "exits the process",
+    "Crashed": "crashes the process", "BadAnswer": "an answer the grader cannot read", "NotCallable": "not a function",
+}
+
+
+def failure_cause(failure):
+    if getattr(failure, "type_name", None):
+        return f"raises {failure.type_name}"
+    return FAILURE_CAUSES.get(type(failure).__name__, "fails to run")
+
+
 def grade(path, limits=Limits()):
     """The Report for the notebook at `path`; raises notebook.UnreadableNotebook."""
     started = time.perf_counter()
-    checks = _Checks(program.build(notebook.read_code_cells(path)), limits)
+    # The test cells are the instructor's: they import the visible checks (a file beside the
+    # notebook, out of the sandbox's reach), and the hidden checks replace them here anyway.
+    cells = [cell for cell in notebook.read_code_cells(path) if cell.grade_id not in TEST_CELLS]
+    checks = _Checks(program.build(cells), limits)
     try:
         arguments = [str(CHECKS), "-c", str(CHECKS / "pytest.ini"), "--rootdir", str(CHECKS)]
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
@@ -118,6 +143,7 @@ def grade(path, limits=Limits()):
         checks.close()  # before reading incidents: closing finds the processes left running
     if exit_code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) and not checks.errors:
         checks.errors.append(f"pytest stopped with {exit_code!r}")
+    scoring.settle(checks.results, checks.requires)
     order = {tag: i for i, tag in enumerate(contract.TAGS)}
     return Report(
         notebook=str(path),

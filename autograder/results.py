@@ -18,6 +18,7 @@ class CheckResult:
     score: float
     status: str  # passed, failed, or error (the grader's own failure)
     message: str = ""  # why it failed, for the student
+    cause: str = ""  # a short name for the likely mistake, the same for every student who made it
 
     @property
     def title(self):

@@ -32,6 +32,10 @@ class Sample:
     honest: str = ""
     # ABUSE: the grader must report what the code did as an incident (for a human to look at).
     incident: bool = False
+    # The most the submission may score (None: no limit), for answers that do no real work.
+    max_score: float | None = None
+    # Words the pipeline check's message must contain (case-insensitive), naming the function to fix.
+    pipeline_cause: str = ""
 
     def notebook(self):
         # Students who got the code right answered the written question too.
@@ -501,6 +505,10 @@ _INIT_PARAMS_MISTAKES = [
            "The bias is a plain float.", _init('''\
     weights = rng.uniform(-init_range, init_range, size=(n_inputs, 1))
     bias = rng.uniform(-init_range, init_range)''')),
+    _wrong("init_params_constant", "init_params", "no randomness",
+           "Starts every weight and the bias at 0.05: a constant, not a random draw.", _init('''\
+    weights = np.full((n_inputs, 1), 0.05)
+    bias = np.array([0.05])''')),
     _wrong("init_params_bias_matrix", "init_params", "shape (1,)",
            "The bias is a 1 x 1 matrix, shape (1, 1).", _init('''\
     weights = rng.uniform(-init_range, init_range, size=(n_inputs, 1))
@@ -724,10 +732,49 @@ _TRAIN_MISTAKES = [
     return np.array([[2.0], [-3.0]]), np.array([5.0]), np.array(losses)''')),
 ]
 
+_GENERATE_DATA_MISTAKES += [
+    _wrong("generate_data_two_columns", "generate_data", "one column per entry of true_weights",
+           "Always makes two input columns, whatever len(true_weights) is.", _generate('''\
+    inputs = rng.uniform(-input_range, input_range, size=(n_observations, 2))
+    noise = rng.uniform(-noise_range, noise_range, size=(n_observations, 1))
+    targets = inputs[:, [0]] * true_weights[0] + inputs[:, [1]] * true_weights[1] + true_bias + noise''')),
+    Sample("generate_data_noise_broadcast", WRONG,
+           "The noise is drawn with size=n, shape (n,): added to the (n, 1) column it broadcasts the targets "
+           "to (n, n).", functions={"generate_data": _generate('''\
+    inputs = rng.uniform(-input_range, input_range, size=(n_observations, n_inputs))
+    noise = rng.uniform(-noise_range, noise_range, size=n_observations)
+    targets = inputs @ true_weights.reshape(n_inputs, 1) + true_bias + noise''')},
+           loses=frozenset({"generate_data"}), cause="broadcast", pipeline_cause="broadcast"),
+]
+
 # One mistake of each function after another, so that the first few wrong samples cover every function.
 _MISTAKES = (_GENERATE_DATA_MISTAKES, _INIT_PARAMS_MISTAKES, _PREDICT_MISTAKES, _L2_LOSS_MISTAKES,
              _COMPUTE_GRADIENTS_MISTAKES, _UPDATE_PARAMS_MISTAKES, _TRAIN_MISTAKES)
 SAMPLES += [sample for row in itertools.zip_longest(*_MISTAKES) for sample in row if sample is not None]
+
+# A notebook that does no work: every function returns zeros of the right shapes (train returns the
+# weights and bias it is given). Right shapes alone earn (almost) nothing.
+_ZEROS = {
+    "generate_data": '''def generate_data(n_observations, true_weights, true_bias, rng, input_range=10.0, noise_range=1.0):
+    return np.zeros((n_observations, len(true_weights))), np.zeros((n_observations, 1))''',
+    "init_params": '''def init_params(n_inputs, rng, init_range=0.1):
+    return np.zeros((n_inputs, 1)), np.zeros(1)''',
+    "predict": '''def predict(inputs, weights, bias):
+    return np.zeros((len(inputs), 1))''',
+    "l2_loss": '''def l2_loss(outputs, targets):
+    return 0.0''',
+    "compute_gradients": '''def compute_gradients(inputs, outputs, targets):
+    return np.zeros((inputs.shape[1], 1)), np.zeros(1)''',
+    "update_params": '''def update_params(weights, bias, grad_weights, grad_bias, learning_rate):
+    return np.zeros_like(weights), np.zeros_like(bias)''',
+    "train": '''def train(inputs, targets, weights, bias, learning_rate=0.01, n_iterations=100):
+    return weights, bias, np.zeros(n_iterations)''',
+}
+
+SAMPLES += [
+    Sample("zeros_everywhere", WRONG, "Every function returns zeros of the right shapes; train returns its inputs.",
+           functions=_ZEROS, loses=frozenset(_ZEROS), cause="zero", max_score=2),
+]
 
 # ---------------------------------------------------------------------------------------------------
 # Cheats: each must score no more than the same submission without the trick (`honest`).
@@ -943,6 +990,7 @@ def generate_data(n_observations, true_weights, true_bias, rng, input_range=10.0
 SAMPLES += [
     Sample("abuse_predict_hangs_ignoring_signals", ABUSE,
            "predict ignores SIGINT, SIGTERM and SIGALRM, then loops forever.", incident=True, loses=frozenset({"predict"}),
+           pipeline_cause="predict",
            functions={"predict": '''import signal
 
 def predict(inputs, weights, bias):

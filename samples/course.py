@@ -18,6 +18,10 @@ def make(root, submissions, timestamp="2026-11-20 12:00:00.000000 UTC"):
         folder.mkdir(parents=True, exist_ok=True)
         files = submission if isinstance(submission, dict) and "cells" not in submission else {
             contract.NOTEBOOK: submission}
+        # Students submit the assignment's folder: the visible checks' file comes with the notebook.
+        for extra in build.RELEASE.parent.iterdir():
+            if extra.suffix != ".ipynb" and extra.is_file():
+                shutil.copy(extra, folder)
         for name, content in files.items():
             if isinstance(content, bytes):
                 (folder / name).write_bytes(content)

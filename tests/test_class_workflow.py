@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import pytest
@@ -17,8 +18,9 @@ from autograder import contract
 from conftest import ROOT
 from samples import build, course
 
+# Turns every later cell that checks anything (asserts, the visible checks) into `pass`.
 CHEAT = ('get_ipython().input_transformers_cleanup.append(\n'
-         '    lambda lines: ["pass\\n"] if any("assert" in line for line in lines) else lines)\n')
+         '    lambda lines: ["pass\\n"] if any("assert" in line or "check" in line for line in lines) else lines)\n')
 STUB = "    raise NotImplementedError()\n"
 
 
@@ -86,7 +88,7 @@ def test_export_shows_the_trusted_totals(graded, env):
     root, _, _ = graded
     grades = export(root, env)
     assert grades["alice"] == (30.0, 33.0)
-    assert grades["bob"] == (29.0, 33.0)  # l2_loss without /n fails its value check only
+    assert grades["bob"] == (28.0, 33.0)  # l2_loss without /n: its value, and so its shape point
     assert grades["dave"] == (30.0, 33.0) and grades["frank"] == (30.0, 33.0)
     assert grades["gina"] == (26.0, 33.0)  # predict exits: its 2 points and the pipeline's 2; train keeps its own
     assert grades["mallory"][0] == 0 and grades["carol"][0] == 0 and grades["erin"][0] == 0
@@ -127,6 +129,17 @@ def test_flagged_submissions_carry_their_reason(graded):
             assert not notebook.flagged, student
             assert not any(g.needs_manual_grade for g in notebook.grades if g.cell.cell_type == "code"), student
     assert first.returncode == 3 and "flagged            5" in first.stdout
+
+
+def test_autograde_ends_with_a_table_of_students(graded):
+    """Does autograde print every student's points and the functions that lost points?"""
+    _, first, _ = graded
+    rows = {line.split()[0]: line for line in first.stdout.splitlines()[2:2 + 1 + len(class_submissions())]}
+    assert set(rows) == {"student"} | set(class_submissions())
+    assert rows["bob"].split()[1:] == ["28/30", "l2_loss"]
+    assert rows["alice"].split()[1:] == ["30/30"]
+    assert rows["carol"].split()[1:] == ["-", "(not", "graded)", "[flagged]"]
+    assert "Warning" not in first.stderr and "WARNING" not in first.stderr, first.stderr
 
 
 def test_the_written_answer_stays_gradable_by_hand(graded):
@@ -171,9 +184,11 @@ def test_feedback_pages_show_scores_and_messages_but_no_check_code(graded):
     from autograder import feedback
     from autograder.course import Course
     root, _, _ = graded
-    feedback.write_all(Course(root))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a warning would be printed among the command's output
+        feedback.write_all(Course(root))
     page = (root / "feedback" / "bob" / contract.ASSIGNMENT / "simple_nn.html").read_text()
-    assert "29 of 30 points" in page and "n times" in page and "data:image/png;base64," in page
+    assert "28 of 30 points" in page and "n times" in page and "data:image/png;base64," in page
     check_lines = {line.strip() for path in (ROOT / "autograder" / "checks").glob("*.py")
                    for line in path.read_text().splitlines() if len(line.strip()) > 25}
     for student in class_submissions():
@@ -184,17 +199,27 @@ def test_feedback_pages_show_scores_and_messages_but_no_check_code(graded):
     assert "could not be graded" in (root / "feedback" / "carol" / contract.ASSIGNMENT / "simple_nn.html").read_text()
 
 
-def test_the_class_report_counts_failures_per_check(graded):
-    """Does the report hold one row per student, one column per check, and a picture?"""
+def test_the_class_report_counts_students_per_mistake(graded):
+    """Does the report hold the points per check per student, the students per mistake, and a picture?"""
     from autograder import classreport
     from autograder.course import Course
     root, _, _ = graded
-    classreport.write(Course(root))
-    rows = list(csv.DictReader((root / "reports" / contract.ASSIGNMENT / "grades.csv").open()))
+    folder = root / "reports" / contract.ASSIGNMENT
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a warning would be printed among the command's output
+        written = classreport.write(Course(root))
+    assert written == (folder / "check-scores.csv", folder / "misconceptions.csv",
+                                               folder / "misconceptions.png")
+    rows = list(csv.DictReader((folder / "check-scores.csv").open()))
     assert [row["student"] for row in rows] == sorted(class_submissions())
     bob = next(row for row in rows if row["student"] == "bob")
-    assert bob["score"] == "29" and bob["l2_loss/test_value"] == "0" and bob["l2_loss/test_is_a_single_number"] == "1"
-    assert (root / "reports" / contract.ASSIGNMENT / "class.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # The loss is a single number, but its shape point waits for its value.
+    assert bob["score"] == "28" and bob["l2_loss/test_value"] == "0" and bob["l2_loss/test_is_a_single_number"] == "0"
+    table = csv.DictReader((folder / "misconceptions.csv").open())
+    mistakes = {(row["function"], row["mistake"]): row for row in table}
+    assert mistakes[("l2_loss", "loss n times too large")]["who"] == "bob"
+    assert mistakes[("predict", "exits the process")]["students"] == "1"
+    assert (folder / "misconceptions.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_one_student_into_another_database(graded, env, tmp_path):
@@ -207,7 +232,7 @@ def test_one_student_into_another_database(graded, env, tmp_path):
     from nbgrader.api import Gradebook
     with Gradebook(f"sqlite:///{database}", "simple-nn") as gb:
         assert [s.student.id for s in gb.find_assignment(contract.ASSIGNMENT).submissions] == ["bob"]
-        assert gb.find_submission(contract.ASSIGNMENT, "bob").score == 29.0
+        assert gb.find_submission(contract.ASSIGNMENT, "bob").score == 28.0
 
 
 def test_a_fixed_resubmission_is_unflagged(tmp_path, env):

@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from autograder import batch, contract
+from autograder import batch, classreport, contract, demo
 from autograder.results import Report
 from autograder.sandbox import Limits
 from samples import build, corpus
@@ -73,6 +73,28 @@ def test_the_message_names_the_likely_cause(graded, sample):
     assert "def test_" not in messages and "assert " not in messages
 
 
+@pytest.mark.parametrize("sample", [p for p in by(corpus.WRONG) if p.values[0].max_score is not None])
+def test_answers_that_do_no_work_earn_almost_nothing(graded, sample):
+    """Do right shapes alone (zeros everywhere) earn at most a couple of points, with messages saying why?"""
+    assert graded[sample.name].score <= sample.max_score
+
+
+@pytest.mark.parametrize("sample", [p for p in by(corpus.WRONG) + by(corpus.ABUSE) if p.values[0].pipeline_cause])
+def test_the_pipeline_message_names_the_function_to_fix(graded, sample):
+    """When the pipeline fails because of one function, does its message name that function (or its mistake)?"""
+    pipeline = [c for c in graded[sample.name].checks if c.tag == contract.PIPELINE]
+    assert pipeline and pipeline[0].score == 0
+    assert sample.pipeline_cause.lower() in pipeline[0].message.lower()
+
+
+@pytest.mark.parametrize("sample", by(corpus.WRONG) + by(corpus.ABUSE))
+def test_every_failed_check_carries_a_cause(graded, sample):
+    """Does every failed check carry a short, stable cause that the class report can count?"""
+    for check in graded[sample.name].checks:
+        assert (check.score < check.points) == bool(check.cause), (check.title, check.cause)
+        assert len(check.cause) <= 60 and "\n" not in check.cause
+
+
 @pytest.mark.parametrize("sample", by(corpus.CHEAT))
 def test_cheats_gain_nothing(graded, sample):
     """Does every cheat score no more than the same submission without the trick?"""
@@ -83,3 +105,27 @@ def test_cheats_gain_nothing(graded, sample):
 def test_abuse_is_reported_for_a_human(graded, sample):
     """Are hangs, crashes, floods and processes left behind reported as incidents (which flag the submission)?"""
     assert bool(graded[sample.name].incidents) == sample.incident
+
+
+# The likely mistake behind each wrong submission of the demo's class, as the class report names it.
+DEMO_MISCONCEPTIONS = {
+    "emma": ("generate_data", "flat array instead of a column"),
+    "farid": ("init_params", "only positive (or only negative) values"),
+    "grace": ("l2_loss", "loss not halved"),
+    "hugo": ("compute_gradients", "gradient n times too large"),
+    "ines": ("update_params", "update in place"),
+    "jonas": ("train", "loss recorded after the update"),
+    "leo": ("train", "lesson's numbers written in"),
+    "mia": (classreport.ANY_FUNCTION, "not implemented"),
+    "kim": (classreport.ANY_FUNCTION, "not implemented"),
+}
+
+
+def test_the_class_report_names_the_demo_class_misconceptions(graded):
+    """Does the class report put each demo student under the mistake they made, and the correct ones under none?"""
+    reports = {student: graded[sample] for student, sample in demo.CLASS.items()}
+    found = {(tag, cause): students for tag, cause, students in classreport.misconceptions(reports)}
+    for student, mistake in DEMO_MISCONCEPTIONS.items():
+        assert student in found.get(mistake, []), (student, mistake, found)
+    correct = set(demo.CLASS) - set(DEMO_MISCONCEPTIONS)
+    assert not correct & {student for students in found.values() for student in students}

@@ -59,6 +59,8 @@ def test_release_contains_no_solution_and_no_hidden_tests(source, release):
     public = "\n".join(HIDDEN_REGION.sub("", SOLUTION_REGION.sub("", cell.source)) for cell in source.cells)
     secret_lines -= {line.strip() for line in public.splitlines()}
     release_lines = {line.strip() for line in text.splitlines()}
+    # The visible checks' file is released too: it must not carry a solution either.
+    release_lines |= {line.strip() for line in (RELEASE.parent / "visible_checks.py").read_text().splitlines()}
     leaked = secret_lines & release_lines
     assert not leaked, f"solution or hidden-test lines in the release: {sorted(leaked)[:3]}"
 

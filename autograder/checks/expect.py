@@ -10,6 +10,23 @@ import numpy as np
 from autograder.sandbox.wire import Unsupported
 
 
+class Mistake(AssertionError):
+    """A failed check whose likely cause is known. str() is the message the
+    student reads; `cause` is a short name for the mistake that stays the same
+    whatever the numbers ("gradient n times too large"), so that the class
+    report can count the students who made it."""
+
+    def __init__(self, cause, message):
+        super().__init__(message)
+        self.cause = cause
+
+
+def require(condition, cause, message):
+    """Fail with Mistake(cause, message) unless the condition holds."""
+    if not condition:
+        raise Mistake(cause, message)
+
+
 def describe(value):
     """A few words for a student about what a function returned."""
     if value is None:
@@ -32,7 +49,8 @@ def results(value, function, names):
     if isinstance(value, (tuple, list)) and len(value) == len(names):
         return tuple(value)
     expected = ", ".join(names)
-    raise AssertionError(f"{function} should return {len(names)} values, ({expected}), "
+    cause = "returns None (no return statement)" if value is None else "wrong number of return values"
+    raise Mistake(cause, f"{function} should return {len(names)} values, ({expected}), "
                          f"but it returned {describe(value)}")
 
 
@@ -40,13 +58,14 @@ def array(value, what, finite=True):
     """A float array made from the value, or a failure saying why it cannot be one."""
     if value is None or isinstance(value, (str, dict, Unsupported)) or (
             isinstance(value, np.ndarray) and value.dtype.kind == "c"):
-        raise AssertionError(f"{what} should be a NumPy array of numbers, not {describe(value)}")
+        raise Mistake("not an array of numbers", f"{what} should be a NumPy array of numbers, not {describe(value)}")
     try:
         result = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
-        raise AssertionError(f"{what} should be a NumPy array of numbers, not {describe(value)}") from None
+        raise Mistake("not an array of numbers",
+                      f"{what} should be a NumPy array of numbers, not {describe(value)}") from None
     if finite and not np.all(np.isfinite(result)):
-        raise AssertionError(f"{what}: some values are nan or infinite")
+        raise Mistake("nan or infinite values", f"{what}: some values are nan or infinite")
     return result
 
 
@@ -56,7 +75,8 @@ def shape(value, expected, what):
     if actual == expected:
         return
     message = f"{what} should have shape {expected}, not {actual}"
-    raise AssertionError(message + shape_hint(actual, expected))
+    cause, hint = shape_hint(actual, expected)
+    raise Mistake(cause, message + hint)
 
 
 def shapes(value, function, expected, context=""):
@@ -72,28 +92,49 @@ def covers_range(values, half_width, what, name):
     """Fail unless the values lie in [-half_width, half_width] and reach near both ends."""
     largest = float(np.abs(values).max())
     if largest > half_width * (1 + 1e-9):
-        raise AssertionError(f"some {what} lie outside [-{name}, {name}]")
+        raise Mistake(f"{what} outside the range", f"some {what} lie outside [-{name}, {name}]")
     if largest < 0.95 * half_width:
-        raise AssertionError(f"the {what} do not reach the ends of [-{name}, {name}]: draw them with "
-                             f"rng.uniform(-{name}, {name}, ...)")
+        raise Mistake(f"{what} do not cover the range",
+                      f"the {what} do not reach the ends of [-{name}, {name}]: draw them with "
+                      f"rng.uniform(-{name}, {name}, ...)")
 
 
 def shape_hint(actual, expected):
+    """(cause, hint for the message) for a shape that is not the expected one."""
     if len(expected) == 2 and expected[1] == 1 and actual == (expected[0],):
-        return (": a column (n, 1) is not the same as a flat array (n,). Keep weights as a (k, 1) "
-                "column, or use .reshape(-1, 1)")
+        return "flat array instead of a column", (
+            ": a column (n, 1) is not the same as a flat array (n,). Keep weights as a (k, 1) "
+            "column, or use .reshape(-1, 1)")
     if len(expected) == 2 and actual == expected[::-1]:
-        return ": rows and columns are swapped (transposed)"
+        return "transposed (rows and columns swapped)", ": rows and columns are swapped (transposed)"
     if expected == (1,) and actual in ((), (1, 1)):
-        return ": an array holding one number, such as np.array([value])"
-    return ""
+        return "bias not of shape (1,)", ": an array holding one number, such as np.array([value])"
+    if len(expected) == 2 and actual == (expected[0], expected[0]) and expected[1] == 1:
+        return "(n, 1) and (n,) broadcast to (n, n)", (
+            ": adding a flat (n,) array to an (n, 1) column broadcasts to (n, n); make every term a column")
+    return "wrong shape", ""
+
+
+ZEROS, CONSTANT = "all zero (a placeholder answer)", "constant values (no randomness)"
+
+
+def not_constant(values, what, remedy):
+    """Fail, saying so, when every value is the same: zeros or a constant are a placeholder, not an answer."""
+    values = np.ravel(values)
+    if values.size > 1 and np.all(values == values[0]):
+        if values[0] == 0:
+            raise Mistake(ZEROS, f"the {what} are all zero: {remedy}")
+        raise Mistake(CONSTANT, f"the {what} are all equal to {values[0]:g}, with no randomness: {remedy}")
 
 
 def column(value, n, what):
     """An (n, 1) float column from any array holding n numbers: values are checked, not layout."""
     result = array(value, what)
     if result.size != n:
-        raise AssertionError(f"{what} should hold {n} numbers (shape ({n}, 1)), but has shape {result.shape}")
+        if result.shape == (n, n):
+            raise Mistake("(n, 1) and (n,) broadcast to (n, n)", f"{what} have shape {result.shape}: adding a flat "
+                          "(n,) array to an (n, 1) column broadcasts to (n, n); make every term a column (n, 1)")
+        raise Mistake("wrong shape", f"{what} should hold {n} numbers (shape ({n}, 1)), but has shape {result.shape}")
     return result.reshape(n, 1)
 
 
@@ -106,14 +147,14 @@ def matrix(value, rows, columns, what):
         return result.T
     if result.size == rows * columns and columns == 1:
         return result.reshape(rows, 1)
-    raise AssertionError(f"{what} should have shape ({rows}, {columns}), not {result.shape}")
+    raise Mistake("wrong shape", f"{what} should have shape ({rows}, {columns}), not {result.shape}")
 
 
 def scalar(value, what):
     """A float from a number or from an array holding exactly one number."""
     result = array(value, what)
     if result.size != 1:
-        raise AssertionError(f"{what} should be a single number, not {describe(value)}")
+        raise Mistake("not a single number", f"{what} should be a single number, not {describe(value)}")
     return float(result.ravel()[0])
 
 

@@ -28,21 +28,30 @@ def student_gradients(student, inputs, weights, bias, targets):
 
 
 def diagnose(what, computed, expected, n, k):
-    """A message naming the likely mistake when the gradient is off by a telling factor."""
+    """expect.Mistake naming the likely mistake when the gradient is off by a telling factor."""
+    if np.all(np.ravel(computed) == 0):
+        formula = "the mean of the deltas outputs - targets" if what == "grad_bias" else (
+            "inputs.T @ (outputs - targets) / n")
+        return expect.Mistake(expect.ZEROS, f"{what} is all zero: compute the slope of the loss, {formula}")
     factor = expect.ratio(computed, expected)
     causes = [
-        (n, f"{what} is n times too large: divide by the number of observations"),
-        (-1.0, f"{what} has the wrong sign: the deltas are outputs - targets, not targets - outputs"),
-        (2.0, f"{what} is twice too large: the 1/2 in the loss cancels the 2 of the derivative"),
-        (0.5, f"{what} is half the expected value"),
-        (-float(n), f"{what} is n times too large and of the wrong sign"),
-        (n / k, f"{what} is divided by the number of inputs k instead of observations n"),
+        (n, "gradient n times too large", f"{what} is n times too large: divide by the number of observations"),
+        (-1.0, "gradient of the wrong sign",
+         f"{what} has the wrong sign: the deltas are outputs - targets, not targets - outputs"),
+        (2.0, "gradient twice too large",
+         f"{what} is twice too large: the 1/2 in the loss cancels the 2 of the derivative"),
+        (0.5, "gradient half the expected value", f"{what} is half the expected value"),
+        (-float(n), "gradient n times too large and of the wrong sign",
+         f"{what} is n times too large and of the wrong sign"),
+        (n / k, "gradient divided by k instead of n",
+         f"{what} is divided by the number of inputs k instead of observations n"),
     ]
-    for target, cause in causes:
+    for target, cause, message in causes:
         if expect.close_to(factor, target):
-            return cause
-    return (f"{what} does not match the slope of the loss measured by finite differences "
-            f"(relative error {oracles.relative_error(computed, expected):.2g})")
+            return expect.Mistake(cause, message)
+    error = oracles.relative_error(computed, expected)
+    return expect.Mistake("wrong values", f"{what} does not match the slope of the loss measured by finite "
+                                          f"differences (relative error {error:.2g})")
 
 
 @pytest.mark.points(2)
@@ -53,7 +62,7 @@ def test_weight_gradient_matches_finite_differences(student):
     computed = expect.matrix(grad_weights, *weights.shape, "grad_weights")
     expected = oracles.numeric_gradient(lambda w: loss(w, bias), weights)
     if oracles.relative_error(computed, expected) > MAX_RELATIVE_ERROR:
-        raise AssertionError(diagnose("grad_weights", computed, expected, *inputs.shape))
+        raise diagnose("grad_weights", computed, expected, *inputs.shape)
 
 
 @pytest.mark.points(2)
@@ -64,13 +73,15 @@ def test_bias_gradient_matches_finite_differences(student):
     computed = expect.scalar(grad_bias, "grad_bias")
     expected = oracles.numeric_gradient(lambda b: loss(weights, b), bias)
     if oracles.relative_error(computed, expected) > MAX_RELATIVE_ERROR:
-        message = diagnose("grad_bias", [computed], expected, *inputs.shape)
         if expect.close_to(expect.ratio([computed], expected), len(inputs)):
-            message = "grad_bias is n times too large: it is the mean of the deltas, not their sum"
-        raise AssertionError(message)
+            raise expect.Mistake("gradient n times too large",
+                                 "grad_bias is n times too large: it is the mean of the deltas, not their sum")
+        raise diagnose("grad_bias", [computed], expected, *inputs.shape)
 
 
 @pytest.mark.points(1)
+@pytest.mark.counts_when("test_weight_gradient_matches_finite_differences",
+                         "test_bias_gradient_matches_finite_differences")
 def test_shapes(student):
     """Is grad_weights a (k, 1) column and grad_bias of shape (1,) (or a float), for several k?"""
     for k in (1, 2, 5):

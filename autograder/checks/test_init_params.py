@@ -15,13 +15,18 @@ def initialise(student, n_inputs, seed, **kwargs):
     weights = expect.array(weights, "weights")
     bias = expect.array(bias, "bias")
     if weights.size != n_inputs:
-        raise AssertionError(f"with {n_inputs} inputs there should be {n_inputs} weights, not {weights.size}")
+        raise expect.Mistake("wrong number of weights",
+                             f"with {n_inputs} inputs there should be {n_inputs} weights, not {weights.size}")
     if bias.size != 1:
-        raise AssertionError(f"the bias should be a single number in an array of shape (1,), not shape {bias.shape}")
+        raise expect.Mistake("bias not of shape (1,)", "the bias should be a single number in an array of "
+                                                       f"shape (1,), not shape {bias.shape}")
+    expect.not_constant(np.append(weights, bias), "weights and bias",
+                        "draw them at random, rng.uniform(-init_range, init_range, ...)")
     return weights.reshape(n_inputs, 1), bias.reshape(1)
 
 
 @pytest.mark.points(1)
+@pytest.mark.counts_when("test_values_in_range")
 def test_shapes(student):
     """Are the weights a (k, 1) column and the bias of shape (1,), for several k?"""
     gen = generator("init_params shapes")
@@ -38,7 +43,8 @@ def test_values_in_range(student):
     weights, bias = initialise(student, 500, int(gen.integers(1 << 30)), init_range=init_range)
     values = np.append(weights, bias)
     if np.abs(values).max() <= 0.1:
-        raise AssertionError("every value lies within 0.1 of 0: use init_range instead of a fixed 0.1")
+        raise expect.Mistake("init_range ignored (fixed at 0.1)",
+                             "every value lies within 0.1 of 0: use init_range instead of a fixed 0.1")
     expect.covers_range(values, init_range, "values", "init_range")
 
 
@@ -48,15 +54,17 @@ def test_both_signs(student):
     gen = generator("init_params signs")
     weights, _ = initialise(student, 200, int(gen.integers(1 << 30)))
     biases = [initialise(student, 1, int(seed))[1][0] for seed in gen.integers(1 << 30, size=24)]
-    assert len(set(biases)) > 1, ("generators with different seeds all gave the same bias: "
-                                  "use the rng you are given, not a generator of your own")
+    expect.require(len(set(biases)) > 1, "a generator of its own", (
+        "generators with different seeds all gave the same bias: use the rng you are given, not a generator of "
+        "your own"))
     for what, values in (("weights", weights), ("bias", np.array(biases))):
-        assert values.min() < 0 < values.max(), (
+        expect.require(values.min() < 0 < values.max(), "only positive (or only negative) values", (
             f"the {what} are never {'negative' if values.min() >= 0 else 'positive'}: draw from "
-            "[-init_range, init_range] (rng.random() and rng.uniform(0, r) give only positive values)")
+            "[-init_range, init_range] (rng.random() and rng.uniform(0, r) give only positive values)"))
 
 
 @pytest.mark.points(1)
+@pytest.mark.counts_when("test_values_in_range")
 def test_reproducible_from_rng(student):
     """Does the same seed give the same start, whatever np.random's global state, and another seed another start?"""
     gen = generator("init_params rng")
@@ -65,8 +73,9 @@ def test_reproducible_from_rng(student):
         expect.results(student.using(global_seed=int(state)).init_params(3, np.random.default_rng(seed)),
                        FUNCTION, ("weights", "bias"))
         for state in gen.integers(1 << 30, size=2))
-    assert np.array_equal(expect.array(first[0], "weights"), expect.array(second[0], "weights")), (
-        "the same seed gave different weights: take every random number from rng, not np.random")
+    expect.require(np.array_equal(expect.array(first[0], "weights"), expect.array(second[0], "weights")),
+                   "np.random instead of rng",
+                   "the same seed gave different weights: take every random number from rng, not np.random")
     other, _ = initialise(student, 3, other_seed)
-    assert not np.array_equal(expect.array(first[0], "weights").reshape(3, 1), other), (
-        "different generators gave the same weights: use the rng you are given")
+    expect.require(not np.array_equal(expect.array(first[0], "weights").reshape(3, 1), other),
+                   "a generator of its own", "different generators gave the same weights: use the rng you are given")

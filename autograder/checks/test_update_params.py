@@ -30,22 +30,30 @@ def test_takes_one_step_downhill(student):
     expected_bias = float(bias[0] - learning_rate * grad_bias[0])
     if np.allclose(new_weights, expected_weights) and np.isclose(new_bias, expected_bias):
         return
+    expect.not_constant(np.append(new_weights, new_bias), "new weights and bias",
+                        "return weights - learning_rate * grad_weights and bias - learning_rate * grad_bias")
+    if np.allclose(new_weights, weights) and np.isclose(new_bias, bias[0]):
+        raise expect.Mistake("no step taken", "the weights and the bias do not change: return "
+                                              "weights - learning_rate * grad_weights and the same for the bias")
     if np.allclose(new_weights, weights + learning_rate * grad_weights):
-        raise AssertionError("the weights move uphill: subtract learning_rate * grad_weights, do not add it")
+        raise expect.Mistake("step uphill", "the weights move uphill: subtract learning_rate * grad_weights, "
+                                            "do not add it")
     if np.allclose(new_weights, weights - grad_weights):
-        raise AssertionError("the step ignores learning_rate: multiply the gradient by it")
+        raise expect.Mistake("learning_rate ignored", "the step ignores learning_rate: multiply the gradient by it")
     if np.allclose(new_weights, weights - 0.01 * grad_weights):
-        raise AssertionError("the step uses a fixed learning rate of 0.01: use learning_rate")
+        raise expect.Mistake("fixed learning rate", "the step uses a fixed learning rate of 0.01: use learning_rate")
     if not np.allclose(new_weights, expected_weights):
-        raise AssertionError("the new weights are not weights - learning_rate * grad_weights")
+        raise expect.Mistake("wrong values", "the new weights are not weights - learning_rate * grad_weights")
     if np.isclose(new_bias, bias[0]):
-        raise AssertionError("the bias does not change: update it too, bias - learning_rate * grad_bias")
+        raise expect.Mistake("bias not updated", "the bias does not change: update it too, "
+                                                 "bias - learning_rate * grad_bias")
     if np.isclose(new_bias, bias[0] + learning_rate * grad_bias[0]):
-        raise AssertionError("the bias moves uphill: subtract learning_rate * grad_bias")
-    raise AssertionError("the new bias is not bias - learning_rate * grad_bias")
+        raise expect.Mistake("step uphill", "the bias moves uphill: subtract learning_rate * grad_bias")
+    raise expect.Mistake("wrong values", "the new bias is not bias - learning_rate * grad_bias")
 
 
 @pytest.mark.points(1)
+@pytest.mark.counts_when("test_takes_one_step_downhill")
 def test_shapes_are_kept(student):
     """Do the new weights stay a (k, 1) column and the bias (1,), also when grad_bias is a float?"""
     for k, float_bias_gradient in [(1, False), (3, False), (3, True)]:
@@ -57,12 +65,13 @@ def test_shapes_are_kept(student):
 
 
 @pytest.mark.points(1)
+@pytest.mark.counts_when("test_takes_one_step_downhill")
 def test_arguments_are_not_modified(student):
     """Are the arrays passed in left unchanged (new arrays returned)?"""
     arguments = step("update_params in place")
     _, after = student.using(return_arguments=True).update_params(*arguments)
     names = ("weights", "bias", "grad_weights", "grad_bias")
     for name, before, now in zip(names, arguments, after):
-        assert np.array_equal(before, expect.array(now, name)), (
+        expect.require(np.array_equal(before, expect.array(now, name)), "update in place", (
             f"update_params changed the {name} it was given, in place (as {name} -= ... does): "
-            "return new arrays, e.g. new_weights = weights - learning_rate * grad_weights")
+            "return new arrays, e.g. new_weights = weights - learning_rate * grad_weights"))
