@@ -1,8 +1,11 @@
 """The grader's files, found by following imports (autograder/manifest.py),
 tried on a small made-up kit laid out like this one."""
+import shutil
+
 import pytest
 
 from autograder import manifest
+from conftest import ROOT
 
 KIT = {
     "autograder/__init__.py": "",
@@ -27,7 +30,6 @@ KIT = {
     "autograder/checks/pytest.ini": "[pytest]\n",
     "samples/__init__.py": "",
     "samples/corpus.py": "",
-    "constraints.txt": "numpy==2.4.6\n",
 }
 
 
@@ -36,6 +38,7 @@ def kit(tmp_path, monkeypatch):
     for name, text in KIT.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text)
+    shutil.copy(ROOT / "constraints.txt", tmp_path)  # the bundle's pins
     monkeypatch.setattr(manifest, "KIT", tmp_path)
     monkeypatch.setattr(manifest, "PACKAGE", tmp_path / "autograder")
     return tmp_path
