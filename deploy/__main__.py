@@ -28,6 +28,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m deploy", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--no-clone", action="store_true", help="skip the fresh clone's make demo and make test")
+    parser.add_argument("--no-roots", action="store_true", help="skip the bundle in the Debian roots")
     parser.add_argument("--python", default="/usr/bin/python3", help="the system Python for the fresh clone")
     parser.add_argument("--root", action="append", choices=[base.name for base in roots.BASES],
                         help="only these roots (default: all)")
@@ -40,10 +41,10 @@ def main(argv=None):
             zip_path = gradescope.build(folder)
             cases = bundle.submissions()
             answers = {kind: bundle.expected(notebook, Path(folder)) for kind, (_, notebook) in cases.items()}
-            print(f"bundle: {zip_path.name}, {len(_names(zip_path))} files; submissions: "
-                  + "; ".join(f"{kind}: {description}" for kind, (description, _) in cases.items()), flush=True)
+            print(f"bundle: {zip_path.name}, {len(_names(zip_path))} files; the submissions (samples/corpus.py):")
+            print("\n".join(f"  {kind:<15} {description}" for kind, (description, _) in cases.items()), flush=True)
             for base in roots.BASES:
-                if args.root and base.name not in args.root:
+                if args.no_roots or (args.root and base.name not in args.root):
                     continue
                 print("\n".join(bundle.check(base, zip_path, cases, answers)), flush=True)
         if not args.no_clone:

@@ -75,7 +75,7 @@ def check(base, bundle, cases, answers):
                                     f"{setup.stdout[-3000:]}\n{setup.stderr[-3000:]}")
         used = [line for line in setup.stdout.splitlines() if line.startswith("setup.sh: using")]
         lines.append(f"  setup.sh        ok in {time.monotonic() - started:.0f} s"
-                     f"{' (' + used[0].removeprefix('setup.sh: using ') + ')' if used else ''}")
+                     f"{', with ' + used[0].removeprefix('setup.sh: using ') if used else ''}")
         (root / "autograder" / "run_autograder").write_bytes((source / "run_autograder").read_bytes())
         (root / "autograder" / "run_autograder").chmod(0o755)
         for kind, (description, notebook) in cases.items():
