@@ -139,7 +139,7 @@ def test_the_bundle_holds_the_grader_and_nothing_else(bundle):
 def test_the_repository_is_invisible_to_the_python_that_runs_the_bundle(bundle_python, bundle_env, tmp_path):
     """Can the bundle's Python import the grader's dependencies but not the kit itself?"""
     assert not tmp_path.is_relative_to(ROOT)
-    probe = "import numpy, pytest\ntry:\n    import autograder\nexcept ImportError:\n    print('hidden')"
+    probe = "import numpy\ntry:\n    import autograder\nexcept ImportError:\n    print('hidden')"
     seen = subprocess.run([str(bundle_python), "-c", probe], env=bundle_env, cwd=tmp_path, capture_output=True,
                           text=True)
     assert seen.stdout.strip() == "hidden", seen.stderr
