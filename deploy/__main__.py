@@ -6,6 +6,8 @@
   Python, where setup.sh must install one; in each, setup.sh for real and
   run_autograder on a correct, a wrong, an unreadable and a cheating submission,
   each results.json compared with `grade --json` on the same notebook here;
+  and the root with no Python, its package sources removed: setup.sh must stop
+  with one line;
 - a fresh clone's `make demo` and `make test` with the system Python
   (/usr/bin/python3; skip with --no-clone: they take several minutes).
 
@@ -47,6 +49,8 @@ def main(argv=None):
                 if args.no_roots or (args.root and base.name not in args.root):
                     continue
                 print("\n".join(bundle.check(base, zip_path, cases, answers)), flush=True)
+                if not base.packages:
+                    print("\n".join(bundle.check_refusal(base, zip_path)), flush=True)
         if not args.no_clone:
             print("\n".join(clone.check(args.python)), flush=True)
     except roots.DeployError as error:

@@ -62,12 +62,7 @@ def check(base, bundle, cases, answers):
         python = roots.run(root, ["sh", "-c", "command -v python3 && python3 --version || echo none"], 60)
         lines.append(f"{base.name}: {base.description} (python3 before setup.sh: "
                      f"{python.stdout.split()[-1] if 'Python' in python.stdout else 'none'})")
-        source = root / "autograder" / "source"
-        source.mkdir(parents=True)
-        with zipfile.ZipFile(bundle) as archive:
-            archive.extractall(source)
-        for name in ("setup.sh", "run_autograder"):
-            (source / name).chmod(0o755)
+        source = _unpack(root, bundle)
         started = time.monotonic()
         setup = roots.run(root, ["bash", "./setup.sh"], SETUP_SECONDS, cwd="/autograder/source")
         if setup.returncode != 0:
@@ -99,6 +94,32 @@ def check(base, bundle, cases, answers):
                                         f"grade --json: {json.dumps(answers[kind], indent=1)}")
         lines.append(f"  sandbox         {_confinement(root, cases['correct'][1])}")
     return lines
+
+
+def check_refusal(base, bundle):
+    """The report's line for a root where no Python can be had (the
+    distribution's package sources removed): setup.sh must stop with one line."""
+    with roots.throwaway(base) as root:
+        for sources in [root / "etc" / "apt" / "sources.list", *(root / "etc" / "apt").glob("sources.list.d/*")]:
+            sources.unlink(missing_ok=True)
+        _unpack(root, bundle)
+        setup = roots.run(root, ["bash", "./setup.sh"], SETUP_SECONDS, cwd="/autograder/source")
+    last = setup.stderr.strip().splitlines()[-1] if setup.stderr.strip() else ""
+    if setup.returncode == 0 or not last.startswith("setup.sh: no Python"):
+        raise roots.DeployError(f"{base.name} without package sources: setup.sh exited {setup.returncode}, "
+                                f"its last line: {last!r}")
+    return [f"{base.name}, its package sources removed: setup.sh exits {setup.returncode}, saying", f"  {last}"]
+
+
+def _unpack(root, bundle):
+    """Lay the zip out as Gradescope does, in /autograder/source."""
+    source = root / "autograder" / "source"
+    source.mkdir(parents=True)
+    with zipfile.ZipFile(bundle) as archive:
+        archive.extractall(source)
+    for name in ("setup.sh", "run_autograder"):
+        (source / name).chmod(0o755)
+    return source
 
 
 # What the sandbox could apply inside this root (a chroot keeps the kernel's Landlock).
