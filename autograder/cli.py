@@ -75,7 +75,12 @@ def main(argv=None):
         return _write_pages(args)
     if args.verb == "gradescope":
         from . import gradescope
-        print(gradescope.build(args.out))
+        from .manifest import ManifestError
+        try:
+            print(gradescope.build(args.out))
+        except ManifestError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return GRADER_FAILED
         return GRADED
     if args.verb == "gradescope-run":
         from . import gradescope

@@ -1,14 +1,124 @@
-"""The files that make up the grader, relative to this package: what a grade
-depends on (store.kit_fingerprint) and what the Gradescope bundle ships
-(no solutions, no samples, no class-grading code)."""
+"""The files that make up the grader: what a grade depends on
+(store.kit_fingerprint) and what the Gradescope bundle ships.
+
+They are found by following the grader's imports from the places where
+grading starts, never listed by hand, so a module that grading imports
+cannot be left out of the bundle. Solutions (source/) and samples lie outside
+the package and are never reached; the class workflow (nbgrader, the
+gradebook, feedback pages) is reached only through CLI verbs that Gradescope
+never runs, so it stays out too.
+"""
+import ast
+import functools
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
-GRADER_FILES = ("__init__.py", "__main__.py", "cli.py", "contract.py", "grading.py", "notebook.py", "program.py",
-                "render.py", "results.py", "checks/*.py", "checks/pytest.ini", "sandbox/*.py",
-                "gradescope/__init__.py")
+KIT = PACKAGE.parent
+# Where grading starts: `python -m autograder gradescope-run` (run_autograder)
+# and the `grade --json` it runs for each submission.
+ENTRY_MODULES = ("__main__.py", "gradescope/__init__.py")
+# cli.py imports each verb's modules inside the function that runs the verb:
+# of those functions, only the grading verbs' are followed (and what they call).
+CLI = "cli.py"
+CLI_GRADING_FUNCTIONS = ("_grade",)
+# Run by path (`python -I -S worker.py`), not imported: its plain imports are
+# its sibling modules, found through the script's own folder.
+SCRIPTS = ("sandbox/worker.py",)
+# Collected by pytest as a folder: every file in it counts (pytest.ini too).
+CHECKS = "checks"
+
+
+class ManifestError(Exception):
+    """Grading imports something that must not ship with the grader."""
+
+
+@functools.cache
+def _grader_files():
+    files = set()
+    todo = [PACKAGE / name for name in ENTRY_MODULES + SCRIPTS]
+    todo += [path for path in (PACKAGE / CHECKS).iterdir() if path.is_file()]
+    while todo:
+        path = todo.pop()
+        if path in files:
+            continue
+        files.add(path)
+        todo += _parents(path)
+        if path.suffix == ".py":
+            todo += _imported_files(path)
+    return tuple(sorted(files))
 
 
 def grader_files():
     """Every grader file, sorted."""
-    return [path for pattern in GRADER_FILES for path in sorted(PACKAGE.glob(pattern))]
+    return list(_grader_files())
+
+
+def _parents(path):
+    """The __init__.py of every package that importing `path` imports first."""
+    folder = path.parent
+    found = []
+    while folder != KIT:
+        found.append(folder / "__init__.py")
+        folder = folder.parent
+    return found
+
+
+def _imported_files(path):
+    tree = ast.parse(path.read_bytes(), filename=str(path))
+    relative = path.relative_to(PACKAGE).as_posix()
+    found = []
+    for node in _import_nodes(tree, relative):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = path.parent
+            for _ in range(node.level - 1):
+                base = base.parent
+            module = _module_file(base, node.module.split(".") if node.module else [])
+            names = [alias.name for alias in node.names]
+            found += [module] + [_module_file(base, (node.module.split(".") if node.module else []) + [name])
+                                 for name in names]
+            continue
+        if isinstance(node, ast.ImportFrom):
+            dotted = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+        else:
+            dotted = [alias.name for alias in node.names]
+        for name in dotted:
+            parts = name.split(".")
+            if relative in SCRIPTS and _module_file(path.parent, parts[:1]):
+                found.append(_module_file(path.parent, parts))
+            elif parts[0] == PACKAGE.name:
+                found.append(_module_file(KIT, parts))
+            elif _module_file(KIT, parts[:1]):
+                raise ManifestError(f"autograder/{relative} imports {parts[0]}, which is not part of the grader: "
+                                    f"the Gradescope bundle ships no solutions and no samples")
+    return [file for file in found if file is not None]
+
+
+def _module_file(base, parts):
+    """The file that defines module `parts` under folder `base`, or None (an
+    attribute, not a module, or a module from outside the kit)."""
+    if not parts:
+        return base / "__init__.py" if (base / "__init__.py").is_file() else None
+    target = base.joinpath(*parts)
+    for candidate in (target / "__init__.py", target.with_name(target.name + ".py")):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _import_nodes(tree, relative):
+    """The import statements of a module that grading can run."""
+    if relative != CLI:
+        return [node for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))]
+    functions = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
+    reached, todo = set(), list(CLI_GRADING_FUNCTIONS)
+    while todo:
+        name = todo.pop()
+        if name in reached:
+            continue
+        reached.add(name)
+        todo += [node.func.id for node in ast.walk(functions[name])
+                 if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in functions]
+    statements = [node for node in tree.body if not isinstance(node, ast.FunctionDef)]
+    statements += [functions[name] for name in reached]
+    return [node for statement in statements for node in ast.walk(statement)
+            if isinstance(node, (ast.Import, ast.ImportFrom))]

@@ -1,0 +1,75 @@
+"""The grader's files, found by following imports (autograder/manifest.py),
+tried on a small made-up kit laid out like this one."""
+import shutil
+
+import pytest
+
+from autograder import manifest
+from conftest import ROOT
+
+KIT = {
+    "autograder/__init__.py": "",
+    "autograder/__main__.py": "from .cli import main\n",
+    "autograder/cli.py": ("import json\n"
+                          "def _grade():\n    from . import grading\n    return _limits()\n"
+                          "def _limits():\n    from .sandbox import Limits\n"
+                          "def _demo():\n    from . import demo\n"),
+    "autograder/grading.py": "import numpy\ndef grade():\n    from .helpers import tidy\n",
+    "autograder/helpers.py": "from autograder.sandbox.wire import frame\n",
+    "autograder/demo.py": "from samples import corpus\n",
+    "autograder/gradescope/__init__.py": "from .. import manifest\n",
+    "autograder/manifest.py": "",
+    "autograder/sandbox/__init__.py": "Limits = None\n",
+    "autograder/sandbox/wire.py": "",
+    "autograder/sandbox/worker.py": "import json\nimport confine\n",
+    "autograder/sandbox/confine.py": "import os\n",
+    "autograder/sandbox/unused.py": "",
+    "autograder/checks/__init__.py": "",
+    "autograder/checks/test_predict.py": "from .expect import close\n",
+    "autograder/checks/expect.py": "",
+    "autograder/checks/pytest.ini": "[pytest]\n",
+    "samples/__init__.py": "",
+    "samples/corpus.py": "",
+}
+
+
+@pytest.fixture
+def kit(tmp_path, monkeypatch):
+    for name, text in KIT.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    shutil.copy(ROOT / "constraints.txt", tmp_path)  # the bundle's pins
+    monkeypatch.setattr(manifest, "KIT", tmp_path)
+    monkeypatch.setattr(manifest, "PACKAGE", tmp_path / "autograder")
+    manifest._grader_files.cache_clear()  # found once per process: here, in the made-up kit
+    yield tmp_path
+    manifest._grader_files.cache_clear()
+
+
+def files(kit):
+    return {path.relative_to(kit / "autograder").as_posix() for path in manifest.grader_files()}
+
+
+def test_every_module_grading_imports_is_found_and_nothing_else(kit):
+    """Are modules imported inside functions, absolutely, by the worker script as siblings, and the
+    checks folder found, and the class verbs' modules and unused ones left out?"""
+    assert files(kit) == {
+        "__init__.py", "__main__.py", "cli.py", "grading.py", "helpers.py", "gradescope/__init__.py",
+        "manifest.py", "sandbox/__init__.py", "sandbox/wire.py", "sandbox/worker.py", "sandbox/confine.py",
+        "checks/__init__.py", "checks/test_predict.py", "checks/expect.py", "checks/pytest.ini"}
+
+
+def test_grading_that_imports_the_samples_stops_the_build(kit):
+    """Does a grading module that imports samples (which hold solutions) fail with a message naming both?"""
+    (kit / "autograder" / "helpers.py").write_text("from samples import corpus\n")
+    with pytest.raises(manifest.ManifestError, match="autograder/helpers.py imports samples"):
+        files(kit)
+
+
+def test_the_build_says_what_is_wrong_in_one_line(kit, tmp_path, capsys):
+    """Does `python -m autograder gradescope` report such an import in one line, without a traceback?"""
+    from autograder import cli
+    (kit / "autograder" / "helpers.py").write_text("import samples.corpus\n")
+    assert cli.main(["gradescope", "--out", str(tmp_path / "dist")]) == cli.GRADER_FAILED
+    error = capsys.readouterr().err
+    assert error.startswith("error: autograder/helpers.py imports samples") and error.count("\n") == 1
