@@ -414,6 +414,8 @@ def _reachable_by_anyone(folders):
     /root, mode 0700, cannot run as another uid.)"""
     for folder in folders:
         path = Path(folder)
+        if not path.exists():  # Debian's Python names site folders a venv lacks: nothing to reach
+            continue
         for part in [path, *path.parents]:
             if not part.stat().st_mode & stat.S_IXOTH:
                 return False
