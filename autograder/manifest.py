@@ -22,7 +22,7 @@ ENTRY_MODULES = ("__main__.py", "gradescope/__init__.py")
 CLI = "cli.py"
 CLI_GRADING_FUNCTIONS = ("_grade",)
 # Run by path (`python -I -S worker.py`), not imported: its plain imports are
-# its sibling modules, found through the script's own folder.
+# its sibling modules, found through the script's own folder, and so are theirs.
 SCRIPTS = ("sandbox/worker.py",)
 # Collected by pytest as a folder: every file in it counts (pytest.ini too).
 CHECKS = "checks"
@@ -35,6 +35,7 @@ class ManifestError(Exception):
 @functools.cache
 def _grader_files():
     files = set()
+    scripts = {PACKAGE / name for name in SCRIPTS}  # and the siblings they import, which import theirs
     todo = [PACKAGE / name for name in ENTRY_MODULES + SCRIPTS]
     todo += [path for path in (PACKAGE / CHECKS).iterdir() if path.is_file()]
     while todo:
@@ -44,7 +45,9 @@ def _grader_files():
         files.add(path)
         todo += _parents(path)
         if path.suffix == ".py":
-            todo += _imported_files(path)
+            imported, siblings = _imported_files(path, path in scripts)
+            scripts |= siblings
+            todo += imported
     return tuple(sorted(files))
 
 
@@ -63,10 +66,12 @@ def _parents(path):
     return found
 
 
-def _imported_files(path):
+def _imported_files(path, as_script):
+    """The kit's files that `path` imports, and those of them imported as a
+    script's siblings (`import wire` from the worker's folder)."""
     tree = ast.parse(path.read_bytes(), filename=str(path))
     relative = path.relative_to(PACKAGE).as_posix()
-    found = []
+    found, siblings = [], set()
     for node in _import_nodes(tree, relative):
         if isinstance(node, ast.ImportFrom) and node.level:
             base = path.parent
@@ -83,14 +88,15 @@ def _imported_files(path):
             dotted = [alias.name for alias in node.names]
         for name in dotted:
             parts = name.split(".")
-            if relative in SCRIPTS and _module_file(path.parent, parts[:1]):
+            if as_script and _module_file(path.parent, parts[:1]):
                 found.append(_module_file(path.parent, parts))
+                siblings.add(found[-1])
             elif parts[0] == PACKAGE.name:
                 found.append(_module_file(KIT, parts))
             elif _module_file(KIT, parts[:1]):
                 raise ManifestError(f"autograder/{relative} imports {parts[0]}, which is not part of the grader: "
                                     f"the Gradescope bundle ships no solutions and no samples")
-    return [file for file in found if file is not None]
+    return [file for file in found if file is not None], siblings
 
 
 def _module_file(base, parts):

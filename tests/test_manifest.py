@@ -21,8 +21,10 @@ KIT = {
     "autograder/manifest.py": "",
     "autograder/sandbox/__init__.py": "Limits = None\n",
     "autograder/sandbox/wire.py": "",
-    "autograder/sandbox/worker.py": "import json\nimport confine\n",
-    "autograder/sandbox/confine.py": "import os\n",
+    "autograder/sandbox/worker.py": "import json\nimport confine\ndef child():\n    import reference\n",
+    "autograder/sandbox/confine.py": "import os\nimport seccomp\n",
+    "autograder/sandbox/seccomp.py": "import ctypes\n",
+    "autograder/sandbox/reference.py": "",
     "autograder/sandbox/unused.py": "",
     "autograder/checks/__init__.py": "",
     "autograder/checks/test_predict.py": "from .expect import close\n",
@@ -51,12 +53,12 @@ def files(kit):
 
 
 def test_every_module_grading_imports_is_found_and_nothing_else(kit):
-    """Are modules imported inside functions, absolutely, by the worker script as siblings, and the
-    checks folder found, and the class verbs' modules and unused ones left out?"""
+    """Are modules imported inside functions, absolutely, by the worker script as siblings (and by
+    those siblings as theirs), and the checks folder found, and the class verbs' modules and unused ones left out?"""
     assert files(kit) == {
         "__init__.py", "__main__.py", "cli.py", "grading.py", "helpers.py", "gradescope/__init__.py",
         "manifest.py", "sandbox/__init__.py", "sandbox/wire.py", "sandbox/worker.py", "sandbox/confine.py",
-        "checks/__init__.py", "checks/test_predict.py", "checks/expect.py", "checks/pytest.ini"}
+        "sandbox/seccomp.py", "sandbox/reference.py", "checks/__init__.py", "checks/test_predict.py", "checks/expect.py", "checks/pytest.ini"}
 
 
 def test_grading_that_imports_the_samples_stops_the_build(kit):
