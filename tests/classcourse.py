@@ -10,6 +10,9 @@ import sys
 from autograder import contract
 from samples import build, corpus
 
+# The input-transformer cheater of the corpus, who also answered the written question.
+CHEAT = corpus.by_name("cheat_input_transformer")
+
 
 def class_submissions():
     deleted = build.notebook()
@@ -20,7 +23,7 @@ def class_submissions():
         "bob": build.notebook({"l2_loss": "def l2_loss(outputs, targets):\n"
                                           "    return float(((outputs - targets) ** 2).sum() / 2)\n"}),
         # Registers an IPython input transformer that turns every later test cell into `pass`.
-        "mallory": corpus.by_name("cheat_input_transformer").notebook(),
+        "mallory": build.notebook(CHEAT.functions, solved=CHEAT.solved, written=build.WRITTEN),
         "carol": json.dumps(build.notebook())[:2000].encode(),
         "dave": {"Untitled.ipynb": build.notebook()},
         "erin": {},
