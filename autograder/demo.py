@@ -75,7 +75,7 @@ def main(root=None):
     print(f"class report     {table}\n                 {picture}")
     print(f"autograded       {root / course.autograded_directory} (what formgrader shows)")
     print("\nTry, in a shell (the first line activates the kit's environment, where nbgrader is):")
-    print("\n".join(f"  {command:<44} {why}" for command, why in hints(root)))
+    print("\n".join(f"  {command:<44} {why}".rstrip() for command, why in hints(root)))
     print(f"done in {time.perf_counter() - started:.1f} s")
     return 0
 

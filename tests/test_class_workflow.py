@@ -9,7 +9,7 @@ import sys
 import time
 
 from autograder import contract
-from classcourse import class_submissions, cli, export, gradebook
+from classcourse import class_submissions, cli, gradebook, run_demo_hints
 from conftest import ROOT
 from samples import build, course
 
@@ -22,10 +22,11 @@ def grades(root):
                 for notebook in submission.notebooks for grade in notebook.grades}
 
 
-def test_export_shows_the_trusted_totals(graded, env):
-    """Does `nbgrader export` show the kit's scores, out of the kit's total?"""
+def test_export_as_the_demo_says_shows_the_trusted_totals(graded):
+    """Do the demo's hints work when copied, and does their `nbgrader export` show the kit's scores, out of the kit's total?"""
     root, _, _ = graded
-    grades = export(root, env)
+    grades, shell = run_demo_hints(root)
+    assert "0 graded now, 8 unchanged" in shell.stdout and shell.stdout.rstrip().endswith("/jupyter-lab")
     assert grades["alice"] == (30.0, 33.0)
     assert grades["bob"] == (29.0, 33.0)  # l2_loss without /n fails its value check only
     assert grades["dave"] == (30.0, 33.0) and grades["frank"] == (30.0, 33.0)
