@@ -283,6 +283,7 @@ def disagreements(course, reports, autograded):
                 had = sum(score or 0 for score in actual.values())
                 found[student] = (f"the gradebook had {had:g} automatic points, the kit's trusted record "
                                   f"{sum(expected.values()):g}")
-            elif student in autograded and not (course.path(course.autograded_directory, student) / contract.NOTEBOOK).exists():
+            elif student in autograded and not (
+                    course.path(course.autograded_directory, student) / contract.NOTEBOOK).exists():
                 found[student] = f"its autograded {contract.NOTEBOOK}, which formgrader opens, was missing"
     return found
