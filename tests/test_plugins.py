@@ -47,6 +47,16 @@ def formgrader_api(root, **settings):
     return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
 
 
+def test_nbgrader_runs_the_kits_pipeline():
+    """Does the course's configuration give nbgrader's autograde the kit's own pipeline, and generate_feedback the kit's page?"""
+    from autograder.course import Course
+    from autograder.gradebook import AFTER_VERDICTS
+    config = Course(ROOT).config
+    assert config.Autograde.autograde_preprocessors == ["autograder.plugins.TrustedVerdicts", *AFTER_VERDICTS]
+    assert config.GenerateFeedback.exporter_class == "autograder.plugins.FeedbackPage"
+    assert config.GenerateFeedback.preprocessors == []
+
+
 @pytest.fixture(scope="module")
 def kit_then_nbgrader(graded, env, tmp_path_factory):
     """The kit's graded class, then `nbgrader autograde --force` over it, then a
@@ -160,3 +170,5 @@ def test_generate_feedback_and_release_feedback_hand_out_the_kits_pages(kit_then
     for student, page in pages.items():
         assert (root / "feedback" / student / contract.ASSIGNMENT / "simple_nn.html").read_text() == page, student
         assert not [line for line in hidden if line in page], student
+    with pytest.raises(LookupError, match="no trusted grade for zoe: grade the class first"):
+        feedback.student_page(Course(root), "zoe")  # nbgrader says so for that student, and writes no page
