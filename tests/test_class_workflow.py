@@ -124,6 +124,9 @@ def test_feedback_pages_show_scores_and_messages_but_no_check_code(graded):
         assert not leaked, f"{student}'s feedback quotes the checks: {leaked[:2]}"
         assert "simple-nn hidden checks" not in text
     assert "could not be graded" in (root / "feedback" / "carol" / contract.ASSIGNMENT / "simple_nn.html").read_text()
+    # nbgrader's release_feedback reads both beside each page.
+    assert {path.name for path in (root / "feedback" / "bob" / contract.ASSIGNMENT).iterdir()} == {
+        "simple_nn.html", "timestamp.txt", "submission_secret.txt"}
 
 
 def test_the_class_report_counts_failures_per_check(graded):
