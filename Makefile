@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 export PATH := $(abspath $(VENV)/bin):$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test bench release gradescope deploy-check clean
+.PHONY: demo test browser-test bench release gradescope deploy-check clean
 
 # uv installs the ~150 pinned packages in seconds where pip takes over a minute.
 UV_VERSION := 0.13.9
@@ -42,6 +42,20 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest
+
+# formgrader in a real browser, outside `make test`: needs Debian's chromium
+# and chromium-driver (apt-get install chromium chromium-driver) and Selenium,
+# the browser extra, installed here. Screenshots go to a temporary folder.
+BROWSER_STAMP := $(VENV)/.installed-browser
+
+$(BROWSER_STAMP): $(STAMP)
+	$(VENV)/bin/python -m uv pip install --quiet --python $(VENV)/bin/python -c constraints.txt -e ".[browser]"
+	touch $@
+
+browser-test: $(BROWSER_STAMP)
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	    { echo "browser-test needs Debian's chromium and chromium-driver: apt-get install chromium chromium-driver"; exit 2; }
+	$(VENV)/bin/python -m pytest tests_browser -s
 
 bench: $(STAMP)
 	$(VENV)/bin/python -m bench

@@ -5,7 +5,11 @@ process writes its record (store) and then its grade (gradebook), one student
 at a time, so the gradebook has a single writer. A record whose submission and
 grading code are unchanged, and whose grade is in the gradebook, is not redone:
 re-running is idempotent, and a run killed at any moment loses no finished
-grade while the next run completes the rest.
+grade while the next run completes the rest. A gradebook that disagrees with
+a trusted record (written by another grader) is said so and rewritten.
+
+nbgrader's own autograde (through plugins.py) grades one submission at a
+time with trusted_grade, which keeps the same records.
 """
 import statistics
 import sys
@@ -30,6 +34,7 @@ class Summary:
     scores: list = field(default_factory=list)  # automatic points, for students with a trusted score
     max_score: float = 0.0
     flagged: dict = field(default_factory=dict)  # student -> reasons
+    repaired: dict = field(default_factory=dict)  # student -> how the gradebook disagreed with the kit
     seconds: float = 0.0
     # student -> (score, max_score, functions that lost points), or None when not graded
     results: dict = field(default_factory=dict)
@@ -48,8 +53,10 @@ class Summary:
         return lines
 
     def lines(self, course):
+        unchanged = self.students - self.graded_now - len(self.repaired)
+        repaired = f", {len(self.repaired)} repaired" if self.repaired else ""
         lines = [f"{course.assignment}: {self.students} submissions, {self.graded_now} graded now, "
-                 f"{self.students - self.graded_now} unchanged ({self.seconds:.1f} s)"]
+                 f"{unchanged} unchanged{repaired} ({self.seconds:.1f} s)"]
         if self.scores:
             lines.append(f"  automatic points   mean {statistics.mean(self.scores):.1f}, "
                          f"median {statistics.median(self.scores):g} (of {self.max_score:g}, "
@@ -58,6 +65,10 @@ class Summary:
         lines.append(f"  gradebook          {course.db_url}")
         for student, reasons in sorted(self.flagged.items()):
             lines.append(f"  - {student}: {'; '.join(reasons)}")
+        if self.repaired:
+            lines.append(f"  repaired           {len(self.repaired)} (the gradebook disagreed with the kit's "
+                         "trusted record, as when another grader wrote it: rewritten)")
+            lines.extend(f"  - {student}: {why}" for student, why in sorted(self.repaired.items()))
         return lines
 
 
@@ -96,6 +107,40 @@ def _report(record):
     return Report.from_dict(record["report"]) if record.get("report") else None
 
 
+def is_fresh(record, kit, fingerprint):
+    """Was this record made by this grader's code from these submitted bytes?"""
+    return record is not None and record.get("kit") == kit and record.get("submission") == fingerprint
+
+
+def trusted_grade(course, student):
+    """The gradebook.TrustedGrade of one student's submission, for nbgrader's own
+    autograde: from the trusted record, graded now (and recorded) if the record is
+    missing or stale. Raises gradebook.RecordError when there is no report to write."""
+    from . import gradebook
+    [submission] = course.submissions(student)
+    kit, fingerprint = store.kit_fingerprint(), submission.fingerprint()
+    previous = store.load(course.trusted_result(student))
+    record = previous
+    if not is_fresh(previous, kit, fingerprint):
+        # In a grading process of its own, as for a class: not in nbgrader's (or
+        # Jupyter's, for formgrader's button) process, which pytest would share.
+        outcome = dict(batch.grade_many([submission.notebook], jobs=1))[str(submission.notebook)] \
+            if submission.notebook else None
+        record = new_record(submission, fingerprint, kit, outcome, _expected_cells(course))
+        record["recorded"] = course.db_url
+        record["autograded"] = True  # if nbgrader fails on it, the kit's next run notices
+        store.save(course.trusted_result(student), record)
+    report = _report(record)
+    if report is None:
+        raise gradebook.RecordError(f"the kit could not grade {student}'s notebook: "
+                                    + (record["message"] or record["outcome"]).splitlines()[0])
+    return gradebook.TrustedGrade(report, tuple(record["flags"]), bool(previous and previous.get("flags")))
+
+
+def _expected_cells(course):
+    return grade_ids(course.root / course.source_directory / course.assignment / f"{course.assignment}.ipynb")
+
+
 def write_grade(course, record, report, was_flagged=False):
     """Put one record (and its report) into the gradebook; return the reasons it is
     flagged. was_flagged: the kit flagged this student's previous submission."""
@@ -109,39 +154,41 @@ def write_grade(course, record, report, was_flagged=False):
 def _write_grade(course, record, report, was_flagged):
     from . import gradebook
     reasons = list(record["flags"])
-    if report is not None and record["notebook"] == f"{course.assignment}.ipynb":
+    record["autograded"] = False  # whether autograded/ holds its notebook for formgrader
+    if report is not None:
         try:
-            gradebook.record(course, record["student"], report)
+            gradebook.record(course, record["student"], record["notebook"],
+                             gradebook.TrustedGrade(report, tuple(reasons), was_flagged))
+            record["autograded"] = True
+            return reasons
         except gradebook.RecordError as error:
             reasons.append(str(error))
-            gradebook.record_directly(course, record["student"], report, reasons)
-            return reasons
-        if reasons:
-            gradebook.flag(course, record["student"], reasons)
-        elif was_flagged:
-            gradebook.unflag(course, record["student"])
-        return reasons
     gradebook.record_directly(course, record["student"], report, reasons)
     return reasons
 
 
-def autograde(course, student=None, jobs=None, limits=Limits(), progress=True):
+def autograde(course, student=None, jobs=None, limits=Limits(), progress=True, force=False):
+    """Grade the class (or one student) into the gradebook; force: regrade even
+    submissions whose trusted record is current."""
     started = time.perf_counter()
     kit = store.kit_fingerprint()
-    expected_cells = grade_ids(course.root / course.source_directory / course.assignment
-                               / f"{course.assignment}.ipynb")
+    expected_cells = _expected_cells(course)
     submissions = course.submissions(student)
     records = {s.student: store.load(course.trusted_result(s.student)) for s in submissions}
     fingerprints = {s.student: s.fingerprint() for s in submissions}
-    fresh = {student for student, record in records.items() if record is not None
-             and record.get("kit") == kit and record.get("submission") == fingerprints[student]}
+    fresh = set() if force else {student for student, record in records.items()
+                                 if is_fresh(record, kit, fingerprints[student])}
     to_grade = {str(s.notebook): s for s in submissions if s.student not in fresh and s.notebook is not None}
     # Grading starts first: nbgrader's imports below take seconds, and overlap with it.
     results = batch.grade_many(list(to_grade), jobs, limits) if to_grade else iter(())
     from . import gradebook
     gradebook.ensure_assignment(course)
     recorded = gradebook.recorded_students(course)
-    summary = Summary(students=len(submissions))
+    checked = {name for name in fresh if records[name].get("recorded") == course.db_url and name in recorded}
+    disagreements = gradebook.disagreements(
+        course, {name: _report(records[name]) for name in checked if records[name].get("report")},
+        autograded={name for name in checked if records[name].get("autograded")})
+    summary = Summary(students=len(submissions), repaired=disagreements)
     bar = tqdm(total=len(submissions), desc="grading", unit="notebook", file=sys.stderr, disable=not progress,
                mininterval=0.2, dynamic_ncols=True)
 
@@ -159,11 +206,12 @@ def autograde(course, student=None, jobs=None, limits=Limits(), progress=True):
     for submission in submissions:
         record = records[submission.student]
         if submission.student in fresh:
-            if record.get("recorded") == course.db_url and submission.student in recorded:
+            if (record.get("recorded") == course.db_url and submission.student in recorded
+                    and submission.student not in disagreements):
                 _count(summary, submission.student, _report(record), record["flags"])
                 bar.update()
             else:
-                finish(record)  # graded before, but its grade never reached this gradebook
+                finish(record)  # its grade never reached this gradebook, or was overwritten there
         elif submission.notebook is None:
             finish(new_record(submission, fingerprints[submission.student], kit, None, expected_cells))
             summary.graded_now += 1

@@ -32,6 +32,8 @@ def build_parser():
     autograde.add_argument("--student", help="grade only this student")
     autograde.add_argument("--db", metavar="URL", help="the gradebook's database URL (default: nbgrader's)")
     autograde.add_argument("--jobs", type=int, metavar="N", help="grading processes (default: every core)")
+    autograde.add_argument("--force", action="store_true",
+                           help="regrade even submissions whose trusted grade is current (with --student: only theirs)")
     _limits_options(autograde)
 
     for verb, text in (("feedback", "write each student's feedback page (HTML) under feedback/"),
@@ -132,7 +134,7 @@ def _autograde(args):
         raise SystemExit("error: --jobs must be at least 1")
     try:
         course = _course(args)
-        summary = classgrade.autograde(course, args.student, args.jobs, _limits(args))
+        summary = classgrade.autograde(course, args.student, args.jobs, _limits(args), force=args.force)
     except CourseError as error:
         print(f"error: {error}", file=sys.stderr)
         return BAD_INPUT

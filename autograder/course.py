@@ -1,5 +1,6 @@
 """An nbgrader course on disk: its settings, its submissions, and where the
 kit keeps what it makes (trusted results, feedback, the class report)."""
+import copy
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,7 +66,7 @@ class Course:
     def coursedir(self, **settings):
         """nbgrader's CourseDirectory for this course (with extra settings, e.g. student_id)."""
         from nbgrader.coursedir import CourseDirectory
-        config = self.config.copy()
+        config = copy.deepcopy(self.config)  # a shallow copy shares CourseDirectory's settings
         for name, value in settings.items():
             setattr(config.CourseDirectory, name, value)
         return CourseDirectory(config=config)

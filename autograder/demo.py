@@ -8,6 +8,7 @@ feedback page and the class report, and prints the grades and where the
 files are.
 """
 import json
+import shlex
 import sys
 import tempfile
 import time
@@ -76,9 +77,21 @@ def main(root=None):
     print(f"\nfeedback pages   {len(pages)} under {root / course.feedback_directory}")
     print("class report     " + "\n                 ".join(str(path) for path in report_files))
     print(f"autograded       {root / course.autograded_directory} (what formgrader shows)")
-    print(f"\nTry: cd {root} && nbgrader export   (totals as nbgrader sees them)")
+    print("\nTry, in a shell (the first line activates the kit's environment, where nbgrader is):")
+    print("\n".join(f"  {command:<44} {why}".rstrip() for command, why in hints(root)))
     print(f"done in {time.perf_counter() - started:.1f} s")
     return 0
+
+
+def hints(root):
+    """[(shell command, what it shows)] to explore the demo's course, each working when copied as it is."""
+    bin_folder = Path(sys.executable).parent
+    enter = (f"source {shlex.quote(str(bin_folder / 'activate'))}" if (bin_folder / "activate").exists()
+             else f"export PATH={shlex.quote(str(bin_folder))}:\"$PATH\"")  # a Python outside a virtual environment
+    return [(f"{enter} && cd {shlex.quote(str(root))}", ""),
+            ("nbgrader export", "totals as nbgrader sees them, in grades.csv"),
+            ("python -m autograder autograde simple_nn", "nothing to grade again; checks the gradebook"),
+            ("jupyter lab", "formgrader: Nbgrader > Manage Assignments")]
 
 
 def grade_table(course, students, summary):

@@ -20,7 +20,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from . import contract  # noqa: E402
-from .records import class_records  # noqa: E402
+from .records import class_records, student_record  # noqa: E402
 
 STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 60em; margin: 2em auto; color: #222; }
@@ -38,9 +38,11 @@ def write_all(course):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(page(submission.student, course.assignment, record, report,
                              written_answer(course, submission.student)), encoding="utf-8")
-        timestamp = course.path(course.submitted_directory, submission.student) / "timestamp.txt"
-        if timestamp.exists():
-            shutil.copy(timestamp, path.parent / "timestamp.txt")
+        # nbgrader's release_feedback reads both beside the page.
+        for name in ("timestamp.txt", "submission_secret.txt"):
+            beside = course.path(course.submitted_directory, submission.student) / name
+            if beside.exists():
+                shutil.copy(beside, path.parent / name)
         written.append(path)
     return written
 
@@ -147,3 +149,18 @@ def _training_figure(targets, outputs, losses):
     figure.savefig(buffer, format="png", dpi=80)
     plt.close(figure)
     return base64.b64encode(buffer.getvalue()).decode()
+
+
+def training_html(report):
+    """The plots of the student's own training, for the autograded notebook formgrader shows."""
+    return _plots(report)
+
+
+def student_page(course, student):
+    """One student's page from the trusted record: what nbgrader's generate_feedback
+    writes too, through plugins.FeedbackPage. Raises LookupError without a record."""
+    record, report = student_record(course, student)
+    if record is None:
+        raise LookupError(f"no trusted grade for {student}: grade the class first "
+                          f"(nbgrader autograde, or python -m autograder autograde {course.assignment})")
+    return page(student, course.assignment, record, report, written_answer(course, student))

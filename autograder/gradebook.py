@@ -9,22 +9,28 @@ then scores the cells from those outputs as it always does (a number as the
 cell's result is partial credit), so `nbgrader export` and formgrader show
 exactly the kit's scores.
 
-Submissions nbgrader cannot process (no notebook, a wrong file name, an
-unreadable file) are written with nbgrader's Gradebook API instead.
+The same steps run when an instructor uses nbgrader's own verbs: the
+course's nbgrader_config.py names them (see plugins.py), so `nbgrader
+autograde` and formgrader's Autograde button write the same gradebook.
+
+A notebook saved under another name goes through the pipeline under the
+assignment's name (a staged copy), so formgrader can open it. Submissions
+nbgrader cannot process (no notebook, an unreadable file) are written with
+nbgrader's Gradebook API instead.
 """
 import logging
 import os
 import shutil
 import sys
+import tempfile
 import warnings
+from dataclasses import dataclass
 
 import nbformat
-from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbgrader import api, dbutil, utils
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.converters import Autograde, GenerateAssignment, NbGraderException
-from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, IgnorePattern, LimitOutput,
-                                    NbGraderPreprocessor, SaveAutoGrades)
+from nbgrader.preprocessors import NbGraderPreprocessor
 
 from . import contract
 
@@ -95,12 +101,47 @@ def _scaled(score, points, cell_points):
     return score / points * cell_points if points else 0.0
 
 
+@dataclass(frozen=True)
+class TrustedGrade:
+    """What the autograde pipeline writes for one submission: the kit's report,
+    the reasons to flag it, and whether the kit flagged its previous submission."""
+    report: object
+    reasons: tuple = ()
+    was_flagged: bool = False
+
+
+# nbgrader's autograde steps after the kit's verdicts, by import name as the
+# course's nbgrader_config.py names them: nbgrader's own list with Execute
+# replaced, the kit's flag set once the grades are saved, and the notebook
+# made readable for graders last (the scores are read from it before).
+AFTER_VERDICTS = [
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "autograder.gradebook.FlagAsTheKitSays",
+    "nbgrader.preprocessors.CheckCellMetadata",
+    "autograder.autograded.ForGraders",
+]
+
+
 class TrustedResults(NbGraderPreprocessor):
     """Stands where nbgrader's Execute stands: gives each test cell the kit's verdict as its output."""
 
-    def __init__(self, results, **kwargs):
+    def __init__(self, grade=None, **kwargs):
         super().__init__(**kwargs)
-        self.results = results
+        self.grade = grade
+
+    def trusted_grade(self, resources):
+        """The TrustedGrade for the submission in `resources`."""
+        return self.grade
+
+    def preprocess(self, nb, resources):
+        grade = self.trusted_grade(resources)
+        resources["trusted_grade"] = grade  # for the kit's later steps
+        self.results = cell_results(grade.report)
+        return super().preprocess(nb, resources)
 
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell):
@@ -133,20 +174,43 @@ def ensure_assignment(course):
     return True
 
 
-def record(course, student, report):
-    """Autograde one submission through nbgrader with the kit's results; raises RecordError."""
-    coursedir = course.coursedir(student_id=student)
-    logger = _quiet_logger()
-    converter = Autograde(coursedir=coursedir, config=coursedir.config, log=logger)
-    converter.force = True
-    converter.autograde_preprocessors = [TrustedResults(cell_results(report), parent=converter), IgnorePattern,
-                                         ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
-                                         AssignLatePenalties, CheckCellMetadata]
-    try:
-        converter.start()
-    except (NbGraderException, RecordError) as error:
-        reasons = logger.handlers[0].messages or [str(error)]
-        raise RecordError(f"nbgrader could not process the notebook ({reasons[0]})") from None
+class FlagAsTheKitSays(NbGraderPreprocessor):
+    """After nbgrader saved the grades: raises formgrader's flag on a submission
+    the kit flagged, or takes down the flag the kit raised on the previous one."""
+
+    def preprocess(self, nb, resources):
+        grade = resources["trusted_grade"]
+        db_url, assignment, student = (resources["nbgrader"][key] for key in ("db_url", "assignment", "student"))
+        if grade.reasons:
+            flag(db_url, assignment, student, grade.reasons)
+        elif grade.was_flagged:
+            unflag(db_url, assignment, student)
+        return nb, resources
+
+
+def record(course, student, notebook_name, grade):
+    """Autograde one submission through nbgrader with the kit's TrustedGrade; raises RecordError.
+    notebook_name: the submitted notebook's file name, which may not be the assignment's."""
+    submitted = course.path(course.submitted_directory, student)
+    with tempfile.TemporaryDirectory(prefix="simple-nn-staged-") as staging:
+        settings = {"student_id": student}
+        if notebook_name != contract.NOTEBOOK:
+            # nbgrader grades only notebooks named as in the assignment: give it a copy
+            # under that name (and the submission's other files, timestamp included).
+            staged = course.path(staging, student)
+            shutil.copytree(submitted, staged, ignore=shutil.ignore_patterns("*.ipynb"))
+            shutil.copy(submitted / notebook_name, staged / contract.NOTEBOOK)
+            settings["submitted_directory"] = staging
+        coursedir = course.coursedir(**settings)
+        logger = _quiet_logger()
+        converter = Autograde(coursedir=coursedir, config=coursedir.config, log=logger)
+        converter.force = True
+        converter.autograde_preprocessors = [TrustedResults(grade, parent=converter), *AFTER_VERDICTS]
+        try:
+            converter.start()
+        except (NbGraderException, RecordError) as error:
+            reasons = logger.handlers[0].messages or [str(error)]
+            raise RecordError(f"nbgrader could not process the notebook ({reasons[0]})") from None
 
 
 def record_directly(course, student, report, reasons):
@@ -167,15 +231,15 @@ def record_directly(course, student, report, reasons):
             elif grade.cell.cell_type == "code":
                 grade.auto_score = None
         gb.db.commit()
-    flag(course, student, reasons)
+    flag(course.db_url, course.assignment, student, reasons)
 
 
-def flag(course, student, reasons):
+def flag(db_url, assignment, student, reasons):
     """Flag the submission (formgrader's flag), mark every grade for manual
     grading, and say why in its comments."""
     text = FLAG_PREFIX + "; ".join(reasons)
-    with Gradebook(course.db_url, course.course_id) as gb:
-        notebook = gb.find_submission_notebook(contract.NOTEBOOK_ID, course.assignment, student)
+    with Gradebook(db_url) as gb:
+        notebook = gb.find_submission_notebook(contract.NOTEBOOK_ID, assignment, student)
         notebook.flagged = True
         for grade in notebook.grades:
             grade.needs_manual_grade = True
@@ -184,10 +248,10 @@ def flag(course, student, reasons):
         gb.db.commit()
 
 
-def unflag(course, student):
+def unflag(db_url, assignment, student):
     """Take down the flag the kit raised on an earlier submission that this one no longer deserves."""
-    with Gradebook(course.db_url, course.course_id) as gb:
-        gb.find_submission_notebook(contract.NOTEBOOK_ID, course.assignment, student).flagged = False
+    with Gradebook(db_url) as gb:
+        gb.find_submission_notebook(contract.NOTEBOOK_ID, assignment, student).flagged = False
         gb.db.commit()
 
 
@@ -198,3 +262,28 @@ def recorded_students(course):
             return {submission.student.id for submission in gb.find_assignment(course.assignment).submissions}
         except MissingEntry:
             return set()
+
+
+def disagreements(course, reports, autograded):
+    """{student: how the gradebook differs from the kit's report} for the students
+    of `reports` ({student: Report}) whose automatic scores in the gradebook are
+    not the kit's, or who are in `autograded` and whose autograded notebook (what
+    formgrader opens) is gone."""
+    found = {}
+    with Gradebook(course.db_url, course.course_id) as gb:
+        for student, report in sorted(reports.items()):
+            results = cell_results(report)
+            try:
+                grades = gb.find_submission_notebook(contract.NOTEBOOK_ID, course.assignment, student).grades
+            except MissingEntry:
+                continue
+            expected = {g.name: _scaled(*results[g.name][:2], g.max_score) for g in grades if g.name in results}
+            actual = {g.name: g.auto_score for g in grades if g.name in results}
+            if any(actual[name] is None or abs(actual[name] - score) > 1e-6 for name, score in expected.items()):
+                had = sum(score or 0 for score in actual.values())
+                found[student] = (f"the gradebook had {had:g} automatic points, the kit's trusted record "
+                                  f"{sum(expected.values()):g}")
+            elif student in autograded and not (
+                    course.path(course.autograded_directory, student) / contract.NOTEBOOK).exists():
+                found[student] = f"its autograded {contract.NOTEBOOK}, which formgrader opens, was missing"
+    return found

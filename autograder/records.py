@@ -5,9 +5,10 @@ from .results import Report
 
 def class_records(course):
     """[(submission, record or None, Report or None)] for every current submission, by student."""
-    rows = []
-    for submission in course.submissions():
-        record = store.load(course.trusted_result(submission.student))
-        report = Report.from_dict(record["report"]) if record and record.get("report") else None
-        rows.append((submission, record, report))
-    return rows
+    return [(submission, *student_record(course, submission.student)) for submission in course.submissions()]
+
+
+def student_record(course, student):
+    """(record or None, Report or None) of one student."""
+    record = store.load(course.trusted_result(student))
+    return record, Report.from_dict(record["report"]) if record and record.get("report") else None

@@ -27,5 +27,7 @@ def make(root, submissions, timestamp="2026-11-20 12:00:00.000000 UTC"):
                 (folder / name).write_bytes(content)
             else:
                 build.write(content, folder / name)
+        # What nbgrader collect leaves beside a submission (release_feedback needs the secret).
         (folder / "timestamp.txt").write_text(timestamp)
+        (folder / "submission_secret.txt").write_text(f"secret-of-{student}")
     return root

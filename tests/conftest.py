@@ -24,6 +24,19 @@ def env():
     return tool_env()
 
 
+@pytest.fixture(scope="session")
+def graded(tmp_path_factory, env):
+    """A class graded twice by the kit: (course root, first run, second run). Tests
+    that change the course work on a copy (see copy_course)."""
+    from autograder import contract
+    from classcourse import class_submissions, cli
+    from samples import course
+    root = course.make(tmp_path_factory.mktemp("class"), class_submissions())
+    first = cli("autograde", contract.ASSIGNMENT, cwd=root, env=env)
+    second = cli("autograde", contract.ASSIGNMENT, cwd=root, env=env)
+    return root, first, second
+
+
 def sandbox_group(box):
     """The name of a sandbox's control groups (None on a machine without them)."""
     group = box._box.group if box._box else None

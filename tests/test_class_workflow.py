@@ -1,78 +1,18 @@
 """The instructor's workflow with the real nbgrader: autograde a class into
 the gradebook, then export, feedback and the class report."""
 import csv
-import io
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
 import time
 import warnings
-from pathlib import Path
-
-import pytest
 
 from autograder import contract
+from classcourse import class_submissions, cli, gradebook, run_demo_hints
 from conftest import ROOT
 from samples import build, course
-
-# Turns every later cell that checks anything (asserts, the visible checks) into `pass`.
-CHEAT = ('get_ipython().input_transformers_cleanup.append(\n'
-         '    lambda lines: ["pass\\n"] if any("assert" in line or "check" in line for line in lines) else lines)\n')
-STUB = "    raise NotImplementedError()\n"
-
-
-def stubbed(name):
-    source = build.solutions()[name]
-    return source[:source.index('    """', source.index('"""') + 3) + 8] + STUB
-
-
-def class_submissions():
-    deleted = build.notebook()
-    deleted["cells"] = [c for c in deleted["cells"]
-                        if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") != "test_l2_loss"]
-    return {
-        "alice": build.notebook(written=build.WRITTEN),
-        "bob": build.notebook({"l2_loss": "def l2_loss(outputs, targets):\n"
-                                          "    return float(((outputs - targets) ** 2).sum() / 2)\n"}),
-        # Registers an IPython input transformer that turns every later test cell into `pass`.
-        "mallory": build.notebook({"generate_data": CHEAT + stubbed("generate_data")}, solved=False,
-                                  written=build.WRITTEN),
-        "carol": json.dumps(build.notebook())[:2000].encode(),
-        "dave": {"Untitled.ipynb": build.notebook()},
-        "erin": {},
-        "frank": deleted,
-        "gina": build.notebook({"predict": "import os\ndef predict(inputs, weights, bias):\n    os._exit(1)\n"}),
-    }
-
-
-def cli(*args, cwd, env, check=True):
-    result = subprocess.run([sys.executable, "-m", "autograder", *args], cwd=cwd, env=env,
-                            capture_output=True, text=True, timeout=300)
-    if check and result.returncode not in (0, 3):
-        raise AssertionError(result.stdout + result.stderr)
-    return result
-
-
-def export(root, env):
-    subprocess.run(["nbgrader", "export", "--log-level=ERROR"], cwd=root, env=env, check=True, capture_output=True)
-    rows = csv.DictReader(io.StringIO((root / "grades.csv").read_text()))
-    return {row["student_id"]: (float(row["score"]), float(row["max_score"])) for row in rows}
-
-
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory, env):
-    root = course.make(tmp_path_factory.mktemp("class"), class_submissions())
-    first = cli("autograde", contract.ASSIGNMENT, cwd=root, env=env)
-    second = cli("autograde", contract.ASSIGNMENT, cwd=root, env=env)
-    return root, first, second
-
-
-def gradebook(root):
-    from nbgrader.api import Gradebook
-    return Gradebook(f"sqlite:///{root / 'gradebook.db'}", "simple-nn")
 
 
 def grades(root):
@@ -83,10 +23,11 @@ def grades(root):
                 for notebook in submission.notebooks for grade in notebook.grades}
 
 
-def test_export_shows_the_trusted_totals(graded, env):
-    """Does `nbgrader export` show the kit's scores, out of the kit's total?"""
+def test_export_as_the_demo_says_shows_the_trusted_totals(graded):
+    """Do the demo's hints work when copied, and does their `nbgrader export` show the kit's scores, out of the kit's total?"""
     root, _, _ = graded
-    grades = export(root, env)
+    grades, shell = run_demo_hints(root)
+    assert "0 graded now, 8 unchanged" in shell.stdout and shell.stdout.rstrip().endswith("/jupyter-lab")
     assert grades["alice"] == (30.0, 33.0)
     assert grades["bob"] == (28.0, 33.0)  # l2_loss without /n: its value, and so its shape point
     assert grades["dave"] == (30.0, 33.0) and grades["frank"] == (30.0, 33.0)
@@ -197,6 +138,9 @@ def test_feedback_pages_show_scores_and_messages_but_no_check_code(graded):
         assert not leaked, f"{student}'s feedback quotes the checks: {leaked[:2]}"
         assert "simple-nn hidden checks" not in text
     assert "could not be graded" in (root / "feedback" / "carol" / contract.ASSIGNMENT / "simple_nn.html").read_text()
+    # nbgrader's release_feedback reads both beside each page.
+    assert {path.name for path in (root / "feedback" / "bob" / contract.ASSIGNMENT).iterdir()} == {
+        "simple_nn.html", "timestamp.txt", "submission_secret.txt"}
 
 
 def test_the_class_report_counts_students_per_mistake(graded):
