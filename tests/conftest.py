@@ -55,3 +55,4 @@ def sandbox_processes(group):
         except OSError:
             pass
     return found
+

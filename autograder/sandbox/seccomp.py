@@ -92,7 +92,7 @@ def program(machine=None):
 
 def install():
     """Filter this process and all it starts from now on; True if in force."""
-    instructions = program()
+    instructions = _PROGRAM
     if instructions is None:
         return False
     libc = ctypes.CDLL(None, use_errno=True)
@@ -101,3 +101,6 @@ def install():
     if libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
         return False
     return libc.prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.byref(prog), 0, 0) == 0
+
+
+_PROGRAM = program()  # built once, in the nursery, for every process it filters
