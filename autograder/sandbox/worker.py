@@ -275,13 +275,7 @@ class Template:
 
     def _reap(self):
         """Collect finished processes; tell the grader when the check's child died."""
-        while True:
-            try:
-                pid, status = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                return
-            if pid == 0:
-                return
+        for pid, status in _finished():
             if pid == self.child:
                 self.child = None
                 self.send({"status": "died", "code": os.waitstatus_to_exitcode(status)})
@@ -317,22 +311,11 @@ class Template:
                     os.kill(pid, signal.SIGKILL)
                 except ProcessLookupError:
                     pass
-            seen |= pids | self._reap_finished()
+            seen |= pids | {pid for pid, _ in _finished()}
             if not pids:
                 break
             time.sleep(0.001)
         return len(seen - {child})
-
-    def _reap_finished(self):
-        reaped = set()
-        while True:
-            try:
-                pid, _ = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                return reaped
-            if pid == 0:
-                return reaped
-            reaped.add(pid)
 
     def _fresh_scratch(self):
         if not os.listdir(self.config["workdir"]):
@@ -401,7 +384,8 @@ def nurse(control):
     student code; it answers with the launcher's pid and a pidfd for it."""
     while True:
         readable, _, _ = select.select([control], [], [], 1.0)
-        _reap_launchers()
+        for _ in _finished():  # launchers whose sandbox was closed
+            pass
         if not readable:
             continue
         message, fds, _, _ = socket.recv_fds(control, 1 << 16, 2)
@@ -436,14 +420,16 @@ def nurse(control):
             os.close(handle)
 
 
-def _reap_launchers():
+def _finished():
+    """(pid, wait status) of every child that has ended, without waiting for any."""
     while True:
         try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
+            pid, status = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
             return
         if pid == 0:
             return
+        yield pid, status
 
 
 def main():
