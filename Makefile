@@ -13,7 +13,8 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # uv installs the ~150 pinned packages in seconds where pip takes over a minute.
 # --compile-bytecode: where PYTHONDONTWRITEBYTECODE is set (as on some CI
 # machines) nothing would ever be cached, and every nbgrader process would
-# compile its 4 s of imports again; compiled once here, they take 2 s.
+# compile its 4 s of imports again; compiled once here, they take 2 s. The
+# kit's own modules too (0.3 s of every grade): an edit only makes one stale.
 UV_VERSION := 0.13.9
 
 # One clear line, instead of a resolver's page or a half-made .venv, when the
@@ -38,6 +39,7 @@ $(STAMP): pyproject.toml constraints.txt
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet uv==$(UV_VERSION)
 	$(VENV)/bin/python -m uv pip install --quiet --compile-bytecode --python $(VENV)/bin/python -c constraints.txt -e .
+	$(VENV)/bin/python -m compileall -q autograder samples
 	touch $@
 
 demo: $(STAMP)
