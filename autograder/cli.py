@@ -99,7 +99,7 @@ def main(argv=None):
 
 def _grade(args):
     from .sandbox import warm_up
-    warm_up(_limits(args))  # the sandbox's own Python starts while pytest is imported here
+    warm_up()  # the sandbox's own Python starts while pytest is imported here
     from . import grading, render, results
     from .notebook import UnreadableNotebook
     try:

@@ -131,7 +131,7 @@ def failure_cause(failure):
 def grade(path, limits=Limits()):
     """The Report for the notebook at `path`; raises notebook.UnreadableNotebook."""
     started = time.perf_counter()
-    warm_up(limits)  # the sandbox's Python starts while the notebook is read and the checks collected
+    warm_up()  # the sandbox's Python starts while the notebook is read and the checks collected
     # The test cells are the instructor's: they import the visible checks (a file beside the
     # notebook, out of the sandbox's reach), and the hidden checks replace them here anyway.
     cells = [cell for cell in notebook.read_code_cells(path) if cell.grade_id not in TEST_CELLS]

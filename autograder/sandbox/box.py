@@ -3,7 +3,6 @@ forks a process tree per sandbox (see worker.py), and a Box holds one tree
 and the pipes to it, and leaves nothing of it behind when closed.
 """
 import collections
-import ctypes
 import itertools
 import json
 import os
@@ -19,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import cgroups, scratch, wire
+from . import cgroups, reaping, scratch, wire
 
 WORKER = Path(__file__).with_name("worker.py")
 # When the grader runs as root, each sandbox runs as a uid of its own, derived
@@ -27,7 +26,6 @@ WORKER = Path(__file__).with_name("worker.py")
 SANDBOX_UID_BASE = 2_000_000_000
 # Frames that answer no request, read and dropped before the grader gives up on a reply.
 MAX_STRAY_FRAMES = 100
-_PR_SET_CHILD_SUBREAPER = 36
 
 
 class Timeout(Exception):
@@ -60,9 +58,9 @@ class Box:
             self.uid = SANDBOX_UID_BASE + os.getpid()
             os.chown(self.workdir, self.uid, self.uid)
         self.output = tempfile.TemporaryFile()
-        _adopt_orphans()
-        nursery = Nursery.get(limits)
-        self.other_children = _children() | {nursery.process.pid}
+        reaping.adopt_orphans()
+        nursery = Nursery.get()
+        self.other_children = reaping.children() | {nursery.process.pid}
         self.control, template_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.group = cgroups.create(limits.memory_bytes, limits.max_processes)
         config = {
@@ -212,7 +210,7 @@ class Box:
         if self.alive():
             # The template kills and counts what the student's code left; it is
             # the launcher's child, and no orphan of the student's.
-            template = _children_of(self.pid)
+            template = reaping.children(self.pid)
             try:
                 self._command({"op": "reset"}, time.monotonic() + 1)
             except (Timeout, Died, wire.WireError):
@@ -271,7 +269,7 @@ class Nursery:
 
     _current = None
 
-    def __init__(self, limits):
+    def __init__(self):
         self.control, nursery_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         config = {"control_fd": nursery_end.fileno(), "site_packages": site.getsitepackages()}
         self.process = subprocess.Popen(
@@ -284,10 +282,10 @@ class Nursery:
         self.owner = os.getpid()
 
     @classmethod
-    def get(cls, limits):
+    def get(cls):
         nursery = cls._current
         if nursery is None or nursery.owner != os.getpid() or nursery.process.poll() is not None:
-            nursery = cls._current = cls(limits)
+            nursery = cls._current = cls()
         return nursery
 
     def launch(self, config, template_end, output, deadline):
@@ -363,40 +361,12 @@ def _kill_every_process_of(uid):
     os.waitpid(pid, 0)
 
 
-def _adopt_orphans():
-    """Make this process the subreaper of its descendants: a process the student
-    detaches (double fork, new session) then becomes our child, not init's,
-    and `_kill_orphans` can find it."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
-    except (OSError, AttributeError):
-        pass
-
-
-def _children():
-    children = set()
-    for task in Path("/proc/self/task").glob("*"):
-        try:
-            children.update(int(pid) for pid in (task / "children").read_text().split())
-        except OSError:
-            pass
-    return children
-
-
-def _children_of(pid):
-    try:
-        with open(f"/proc/{pid}/task/{pid}/children") as file:
-            return {int(child) for child in file.read().split()}
-    except OSError:
-        return set()
-
-
 def _kill_orphans(other_children):
     """Kill and reap the sandbox's detached descendants (children that were not ours
     before it started); return how many there were."""
     killed = set()
     for _ in range(10):
-        orphans = _children() - other_children
+        orphans = reaping.children() - other_children
         if not orphans:
             break
         killed |= orphans

@@ -25,7 +25,6 @@ _SYS_CREATE_RULESET, _SYS_ADD_RULE, _SYS_RESTRICT_SELF = 444, 445, 446
 _CREATE_RULESET_VERSION = 1
 _RULE_PATH_BENEATH = 1
 _PR_SET_NO_NEW_PRIVS = 38
-_PR_SET_CHILD_SUBREAPER = 36
 _PR_SET_DUMPABLE, _PR_CAPBSET_DROP, _PR_SET_SECUREBITS = 4, 24, 28
 _PR_CAP_AMBIENT, _PR_CAP_AMBIENT_CLEAR_ALL = 47, 4
 # SECBIT_NOROOT, SECBIT_NO_SETUID_FIXUP and SECBIT_KEEP_CAPS with their locks.
@@ -191,25 +190,3 @@ def _add_rule(ruleset, path, rights):
     finally:
         os.close(fd)
 
-
-def adopt_orphans():
-    """Become the subreaper of this process's descendants: a process the student
-    detaches (double fork, new session) becomes our child, not init's, and
-    `children` finds it."""
-    libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
-
-
-def children():
-    """The pids of this process's children."""
-    found = set()
-    try:
-        tasks = os.listdir("/proc/self/task")
-    except OSError:
-        return found
-    for task in tasks:
-        try:
-            with open(f"/proc/self/task/{task}/children") as file:
-                found.update(int(pid) for pid in file.read().split())
-        except OSError:
-            pass
-    return found

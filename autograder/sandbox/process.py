@@ -267,10 +267,10 @@ class Sandbox:
             self.problems[name] = reason
 
 
-def warm_up(limits=Limits()):
+def warm_up():
     """Start this process's nursery now (it imports NumPy in about 0.3 s), so that it
     is ready by the first call instead of making that call wait."""
-    Nursery.get(limits)
+    Nursery.get()
 
 
 def protections_in_force(limits=Limits()):

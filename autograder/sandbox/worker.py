@@ -47,6 +47,7 @@ import numpy.random  # noqa: E402,F401  (unpickling a Generator needs it)
 
 import confine  # noqa: E402
 import namespaces  # noqa: E402
+import reaping  # noqa: E402
 import scratch  # noqa: E402
 import wire  # noqa: E402
 
@@ -251,7 +252,7 @@ class Template:
         self.is_init = os.getpid() == 1
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         if not self.is_init:
-            confine.adopt_orphans()
+            reaping.adopt_orphans()
 
     def send(self, message):
         self.control.send(wire.encode(message))
@@ -305,7 +306,7 @@ class Template:
                     os.kill(-1, signal.SIGKILL)  # as init: every process of this PID namespace
                 except ProcessLookupError:
                     pass
-            pids = confine.children()
+            pids = reaping.children()
             for pid in pids:
                 try:
                     os.kill(pid, signal.SIGKILL)
