@@ -43,7 +43,7 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $@
 
 demo: $(STAMP)
-	$(VENV)/bin/python -m autograder demo
+	$(VENV)/bin/python -m samples.demo
 
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest

@@ -19,22 +19,22 @@ c.OverwriteCells.add_missing_cells = True
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
-# nbgrader's own verbs grade and give feedback with the kit (autograder/plugins.py),
+# nbgrader's own verbs grade and give feedback with the kit (autograder/classwork/plugins.py),
 # so `nbgrader autograde`, formgrader's Autograde button and `python -m autograder
 # autograde` write the same trusted scores, and `nbgrader generate_feedback` (and
 # its button) writes the kit's feedback page, which shows no hidden-test code.
 # nbgrader's default pipeline is kept, but for Execute: no kernel runs a
 # student's notebook, which tricks in the kernel could fool.
 c.Autograde.autograde_preprocessors = [
-    "autograder.plugins.TrustedVerdicts",
+    "autograder.classwork.plugins.TrustedVerdicts",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
     "nbgrader.preprocessors.SaveAutoGrades",
     "nbgrader.preprocessors.AssignLatePenalties",
-    "autograder.gradebook.FlagAsTheKitSays",
+    "autograder.classwork.gradebook.FlagAsTheKitSays",
     "nbgrader.preprocessors.CheckCellMetadata",
-    "autograder.autograded.ForGraders",
+    "autograder.classwork.autograded.ForGraders",
 ]
-c.GenerateFeedback.exporter_class = "autograder.plugins.FeedbackPage"
+c.GenerateFeedback.exporter_class = "autograder.classwork.plugins.FeedbackPage"
 c.GenerateFeedback.preprocessors = []

@@ -49,7 +49,6 @@ def build_parser():
     on_gradescope.add_argument("--root", default="/autograder")
 
     verbs.add_parser("protections", help="which protections for student code hold on this machine")
-    verbs.add_parser("demo", help="the main job of `make demo`")
     return parser
 
 
@@ -91,17 +90,14 @@ def main(argv=None):
         from .sandbox import layers, protections_in_force
         print("\n".join(layers.report(protections_in_force())))
         return GRADED
-    if args.verb == "demo":
-        from . import demo
-        return demo.main()
     return GRADER_FAILED
 
 
 def _grade(args):
     from .sandbox import warm_up
     warm_up()  # the sandbox's own Python starts while pytest is imported here
-    from . import grading, render, results
-    from .notebook import UnreadableNotebook
+    from .grade import grading, render, results
+    from .grade.notebook import UnreadableNotebook
     try:
         report = grading.grade(args.notebook, _limits(args))
     except UnreadableNotebook as error:
@@ -125,13 +121,13 @@ def _grade(args):
 
 
 def _course(args):
-    from .course import Course
+    from .classwork.course import Course
     return Course(".", args.assignment, db_url=getattr(args, "db", None))
 
 
 def _autograde(args):
-    from . import classgrade
-    from .course import CourseError
+    from .classwork import classgrade
+    from .classwork.course import CourseError
     if args.jobs is not None and args.jobs < 1:
         raise SystemExit("error: --jobs must be at least 1")
     try:
@@ -147,15 +143,15 @@ def _autograde(args):
 
 
 def _write_pages(args):
-    from .course import CourseError
+    from .classwork.course import CourseError
     try:
         course = _course(args)
         if args.verb == "feedback":
-            from . import feedback
+            from .classwork import feedback
             paths = feedback.write_all(course)
             print(f"{len(paths)} feedback pages under {course.root / course.feedback_directory}")
         else:
-            from . import classreport
+            from .classwork import classreport
             for path in classreport.write(course):
                 print(path)
     except CourseError as error:

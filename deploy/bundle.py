@@ -123,7 +123,7 @@ def _unpack(root, bundle):
 
 
 # What the sandbox could apply inside this root (a chroot keeps the kernel's Landlock).
-CONFINEMENT = ("import sys; from autograder import grading; "
+CONFINEMENT = ("import sys; from autograder.grade import grading; "
                "print(', '.join(grading.grade(sys.argv[1]).confinement) or 'nothing')")
 
 

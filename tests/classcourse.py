@@ -47,7 +47,7 @@ def run_demo_hints(root):
     import os
     from pathlib import Path
 
-    from autograder import demo
+    from samples import demo
     env = {name: value for name, value in os.environ.items() if name not in ("VIRTUAL_ENV", "PYTHONPATH")}
     env["PATH"] = os.pathsep.join(folder for folder in env.get("PATH", "").split(os.pathsep)
                                   if Path(folder).resolve() != Path(sys.executable).parent.resolve())

@@ -122,8 +122,8 @@ def test_a_killed_run_resumes_to_the_same_grades(graded, env, tmp_path):
 
 def test_feedback_pages_show_scores_and_messages_but_no_check_code(graded):
     """Does each student get a page with points and failure messages, and no hidden-check source?"""
-    from autograder import feedback
-    from autograder.course import Course
+    from autograder.classwork import feedback
+    from autograder.classwork.course import Course
     root, _, _ = graded
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a warning would be printed among the command's output
@@ -145,8 +145,8 @@ def test_feedback_pages_show_scores_and_messages_but_no_check_code(graded):
 
 def test_the_class_report_counts_students_per_mistake(graded):
     """Does the report hold the points per check per student, the students per mistake, and a picture?"""
-    from autograder import classreport
-    from autograder.course import Course
+    from autograder.classwork import classreport
+    from autograder.classwork.course import Course
     root, _, _ = graded
     folder = root / "reports" / contract.ASSIGNMENT
     with warnings.catch_warnings():

@@ -3,8 +3,9 @@ labels are whole and readable (checked on the figure's own text objects)."""
 import matplotlib
 import pytest
 
-from autograder import classreport, scoring
-from autograder.results import FAILED, PASSED, CheckResult, Report
+from autograder.classwork import classreport
+from autograder.grade import scoring
+from autograder.grade.results import FAILED, PASSED, CheckResult, Report
 
 matplotlib.use("Agg")
 

@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from autograder import program
-from autograder.notebook import CodeCell
+from autograder.grade import program
+from autograder.grade.notebook import CodeCell
 from autograder.sandbox import Limits, Sandbox, failures
 from conftest import sandbox_group, sandbox_processes
 

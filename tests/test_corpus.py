@@ -6,8 +6,10 @@ from collections import Counter
 
 import pytest
 
-from autograder import batch, classreport, contract, demo
-from autograder.results import Report
+from autograder.classwork import batch, classreport
+from autograder import contract
+from samples import demo
+from autograder.grade.results import Report
 from autograder.sandbox import Limits
 from samples import build, corpus
 

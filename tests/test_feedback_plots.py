@@ -3,8 +3,8 @@ import warnings
 
 import numpy as np
 
-from autograder import feedback
-from autograder.results import Report
+from autograder.classwork import feedback
+from autograder.grade.results import Report
 
 
 def training(losses, outputs):

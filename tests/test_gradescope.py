@@ -129,7 +129,7 @@ def check_schema(document):
 def test_the_bundle_holds_the_grader_and_nothing_else(bundle):
     """Are setup.sh and run_autograder at the zip's root, with the grader and checks, and no solutions or samples?"""
     names = zipfile.ZipFile(bundle).namelist()
-    assert {"setup.sh", "run_autograder", "requirements.txt", "autograder/grading.py", "autograder/manifest.py",
+    assert {"setup.sh", "run_autograder", "requirements.txt", "autograder/grade/grading.py", "autograder/manifest.py",
             "autograder/checks/test_train.py", "autograder/checks/pytest.ini", "autograder/sandbox/worker.py",
             "autograder/sandbox/reference.py"} <= set(names)
     assert not any(name.endswith(".ipynb") or name.startswith(("samples/", "tests/", "source/")) for name in names)

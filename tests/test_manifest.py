@@ -11,12 +11,14 @@ KIT = {
     "autograder/__init__.py": "",
     "autograder/__main__.py": "from .cli import main\n",
     "autograder/cli.py": ("import json\n"
-                          "def _grade():\n    from . import grading\n    return _limits()\n"
+                          "def _grade():\n    from .grade import grading\n    return _limits()\n"
                           "def _limits():\n    from .sandbox import Limits\n"
-                          "def _demo():\n    from . import demo\n"),
-    "autograder/grading.py": "import numpy\ndef grade():\n    from .helpers import tidy\n",
+                          "def _report():\n    from .classwork import classreport\n"),
+    "autograder/grade/__init__.py": "",
+    "autograder/grade/grading.py": "import numpy\ndef grade():\n    from ..helpers import tidy\n",
     "autograder/helpers.py": "from autograder.sandbox.wire import frame\n",
-    "autograder/demo.py": "from samples import corpus\n",
+    "autograder/classwork/__init__.py": "",
+    "autograder/classwork/classreport.py": "import matplotlib\n",
     "autograder/gradescope/__init__.py": "from .. import manifest\n",
     "autograder/manifest.py": "",
     "autograder/sandbox/__init__.py": "Limits = None\n",
@@ -56,7 +58,7 @@ def test_every_module_grading_imports_is_found_and_nothing_else(kit):
     """Are modules imported inside functions, absolutely, by the worker script as siblings (and by
     those siblings as theirs), and the checks folder found, and the class verbs' modules and unused ones left out?"""
     assert files(kit) == {
-        "__init__.py", "__main__.py", "cli.py", "grading.py", "helpers.py", "gradescope/__init__.py",
+        "__init__.py", "__main__.py", "cli.py", "grade/__init__.py", "grade/grading.py", "helpers.py", "gradescope/__init__.py",
         "manifest.py", "sandbox/__init__.py", "sandbox/wire.py", "sandbox/worker.py", "sandbox/confine.py",
         "sandbox/seccomp.py", "sandbox/reference.py", "checks/__init__.py", "checks/test_predict.py", "checks/expect.py", "checks/pytest.ini"}
 

@@ -1,7 +1,7 @@
 """Reading a submitted file: whatever it holds, one clear line, never a crash."""
 import pytest
 
-from autograder import notebook
+from autograder.grade import notebook
 
 
 @pytest.mark.parametrize("content, words", [

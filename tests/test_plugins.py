@@ -27,8 +27,8 @@ def copy_course(root, destination):
 
 def kit_autograde(root, *args, **options):
     """`python -m autograder autograde` in this process (nbgrader is imported already): (summary, its lines)."""
-    from autograder import classgrade
-    from autograder.course import Course
+    from autograder.classwork import classgrade
+    from autograder.classwork.course import Course
     course = Course(root)
     summary = classgrade.autograde(course, *args, progress=False, **options)
     return summary, "\n".join(summary.lines(course))
@@ -39,7 +39,7 @@ def formgrader_api(root, **settings):
     from nbgrader.apps.api import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
-    from autograder.course import Course
+    from autograder.classwork.course import Course
     config = Course(root).config
     for section, values in settings.items():
         for name, value in values.items():
@@ -49,11 +49,11 @@ def formgrader_api(root, **settings):
 
 def test_nbgrader_runs_the_kits_pipeline():
     """Does the course's configuration give nbgrader's autograde the kit's own pipeline, and generate_feedback the kit's page?"""
-    from autograder.course import Course
-    from autograder.gradebook import AFTER_VERDICTS
+    from autograder.classwork.course import Course
+    from autograder.classwork.gradebook import AFTER_VERDICTS
     config = Course(ROOT).config
-    assert config.Autograde.autograde_preprocessors == ["autograder.plugins.TrustedVerdicts", *AFTER_VERDICTS]
-    assert config.GenerateFeedback.exporter_class == "autograder.plugins.FeedbackPage"
+    assert config.Autograde.autograde_preprocessors == ["autograder.classwork.plugins.TrustedVerdicts", *AFTER_VERDICTS]
+    assert config.GenerateFeedback.exporter_class == "autograder.classwork.plugins.FeedbackPage"
     assert config.GenerateFeedback.preprocessors == []
 
 
@@ -85,8 +85,8 @@ def test_nbgrader_autograde_after_the_kit_changes_no_grade(graded, kit_then_nbgr
 
 def test_formgrader_autograde_and_the_kit_agree_in_either_order(graded, tmp_path):
     """Graded first by formgrader's Autograde button, then by the kit: same gradebook as the kit alone?"""
-    from autograder import gradebook as kit_gradebook
-    from autograder.course import Course
+    from autograder.classwork import gradebook as kit_gradebook
+    from autograder.classwork.course import Course
     students = {name: submission for name, submission in class_submissions().items()
                 if name in ("alice", "mallory", "dave")}
     root = course.make(tmp_path / "nbgrader-then-kit", students)
@@ -151,8 +151,8 @@ def test_formgrader_shows_verdicts_plots_and_no_hidden_tests(kit_then_nbgrader, 
 
 def test_generate_feedback_and_release_feedback_hand_out_the_kits_pages(kit_then_nbgrader, tmp_path):
     """Do formgrader's Generate Feedback and release_feedback hand out the kit's pages, without hidden tests?"""
-    from autograder import feedback
-    from autograder.course import Course
+    from autograder.classwork import feedback
+    from autograder.classwork.course import Course
     root = kit_then_nbgrader[0]
     exchange = tmp_path / "exchange"
     exchange.mkdir()

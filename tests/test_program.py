@@ -2,8 +2,8 @@
 import marshal
 import time
 
-from autograder import program
-from autograder.notebook import CodeCell
+from autograder.grade import program
+from autograder.grade.notebook import CodeCell
 
 
 def build(*sources):

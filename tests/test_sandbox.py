@@ -6,8 +6,8 @@ import time
 import numpy as np
 import pytest
 
-from autograder import program
-from autograder.notebook import CodeCell
+from autograder.grade import program
+from autograder.grade.notebook import CodeCell
 from autograder.sandbox import Limits, Sandbox, failures, wire
 from conftest import ROOT, sandbox_group, sandbox_processes
 

@@ -1,6 +1,6 @@
-"""Points only for what is right (autograder/scoring.py), on hand-made results."""
-from autograder import scoring
-from autograder.results import FAILED, PASSED, CheckResult
+"""Points only for what is right (autograder/grade/scoring.py), on hand-made results."""
+from autograder.grade import scoring
+from autograder.grade.results import FAILED, PASSED, CheckResult
 
 REQUIRES = {("predict", "test_output_is_a_column"): ("test_values",)}
 

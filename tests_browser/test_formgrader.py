@@ -20,8 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from autograder import classgrade, contract
-from autograder.course import Course
+from autograder.classwork import classgrade
+from autograder import contract
+from autograder.classwork.course import Course
 from samples import build, course
 
 ROOT = Path(__file__).resolve().parent.parent

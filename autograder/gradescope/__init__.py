@@ -13,9 +13,10 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from .. import contract, results
+from .. import contract
+from ..grade import results
 from ..manifest import PACKAGE, grader_files
-from ..notebook import find_submitted
+from ..grade.notebook import find_submitted
 
 HERE = Path(__file__).resolve().parent
 KIT = PACKAGE.parent

@@ -8,8 +8,8 @@ from pathlib import Path
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
-from . import contract
-from .notebook import find_submitted
+from .. import contract
+from ..grade.notebook import find_submitted
 
 CONFIG_FILE = "nbgrader_config.py"
 # The kit's own folders in the course root, beside nbgrader's.

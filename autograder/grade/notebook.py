@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import contract
+from .. import contract
 
 # A notebook this size is not an answer to this assignment; refuse before parsing it.
 MAX_NOTEBOOK_BYTES = 50 * 1024 * 1024

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from . import contract, notebook, program, scoring
+from .. import contract
+from . import notebook, program, scoring
 from .results import ERROR, FAILED, PASSED, CheckResult, Report
-from .sandbox import Limits, Sandbox, StudentFailure, warm_up
+from ..sandbox import Limits, Sandbox, StudentFailure, warm_up
 
-CHECKS = Path(__file__).resolve().parent / "checks"
+CHECKS = Path(__file__).resolve().parent.parent / "checks"
 TEST_CELLS = frozenset(contract.grade_cell_id(tag) for tag in contract.TAGS)
 
 

@@ -21,8 +21,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
+from ..grade.scoring import CONSEQUENCES  # noqa: E402
 from .records import class_records  # noqa: E402
-from .scoring import CONSEQUENCES  # noqa: E402
 
 CHECK_SCORES, MISCONCEPTIONS, PICTURE = "check-scores.csv", "misconceptions.csv", "misconceptions.png"
 # The figure shows this many of the most common mistakes; the CSV has them all.

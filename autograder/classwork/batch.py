@@ -12,9 +12,9 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
-from . import grading
-from .notebook import UnreadableNotebook
-from .sandbox import Limits
+from ..grade import grading
+from ..grade.notebook import UnreadableNotebook
+from ..sandbox import Limits
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.converters import Autograde, GenerateAssignment, NbGraderException
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from . import contract
+from .. import contract
 
 FLAG_PREFIX = "Flagged for manual grading by the kit: "
 # nbgrader runs the `alembic` command whenever it creates a gradebook: let it
@@ -120,9 +120,9 @@ AFTER_VERDICTS = [
     "nbgrader.preprocessors.LimitOutput",
     "nbgrader.preprocessors.SaveAutoGrades",
     "nbgrader.preprocessors.AssignLatePenalties",
-    "autograder.gradebook.FlagAsTheKitSays",
+    "autograder.classwork.gradebook.FlagAsTheKitSays",
     "nbgrader.preprocessors.CheckCellMetadata",
-    "autograder.autograded.ForGraders",
+    "autograder.classwork.autograded.ForGraders",
 ]
 
 

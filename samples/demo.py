@@ -1,4 +1,4 @@
-"""`make demo`: the whole instructor workflow on a sample class.
+"""`make demo` (`python -m samples.demo`): the whole instructor workflow on a sample class.
 
 Builds a course in a temporary folder from the sample submissions shipped
 with the kit (samples/): correct answers in several styles, typical
@@ -14,11 +14,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from samples import corpus
-from samples import course as sample_course
+from autograder import contract
+from autograder.classwork import classgrade, classreport, feedback
+from autograder.classwork.course import Course
 
-from . import classgrade, classreport, contract, feedback
-from .course import Course
+from . import corpus
+from . import course as sample_course
 
 # The sample class: who submitted which sample (see samples/corpus.py).
 CLASS = {
@@ -95,7 +96,7 @@ def hints(root):
 
 
 def grade_table(course, students, summary):
-    from .records import class_records
+    from autograder.classwork.records import class_records
     lines = [f"{'student':<8} {'points':>7}  submission"]
     for submission, record, report in class_records(course):
         points = f"{report.score:g}/{report.max_score:g}" if report else "-"
@@ -110,3 +111,7 @@ def _written_points(course):
     cells = json.loads(source.read_text(encoding="utf-8"))["cells"]
     return sum(cell["metadata"]["nbgrader"].get("points", 0) for cell in cells
                if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == contract.WRITTEN_ANSWER)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -7,7 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .manifest import PACKAGE, grader_files
+from ..manifest import PACKAGE, grader_files
 
 
 def kit_fingerprint():

@@ -10,7 +10,7 @@ answer with one shape mistake loses only the shape point.
 The pipeline check runs every student function together: when it fails and
 some of them fail their own checks, its message names them, to fix first.
 """
-from . import contract
+from .. import contract
 from .results import FAILED, PASSED
 
 # Causes that follow from another failure, not misconceptions of their own

@@ -19,7 +19,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from . import contract  # noqa: E402
+from .. import contract  # noqa: E402
 from .records import class_records, student_record  # noqa: E402
 
 STYLE = """

@@ -4,7 +4,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from . import contract
+from .. import contract
 
 PASSED, FAILED, ERROR = "passed", "failed", "error"
 

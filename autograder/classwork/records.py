@@ -1,6 +1,6 @@
 """Reading back the class's trusted records, for feedback and reports."""
+from ..grade.results import Report
 from . import store
-from .results import Report
 
 
 def class_records(course):

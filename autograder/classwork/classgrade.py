@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 
 from tqdm import tqdm
 
+from ..grade.notebook import UnreadableNotebook, grade_ids
+from ..grade.results import Report
+from ..sandbox import Limits
 from . import batch, store
-from .notebook import UnreadableNotebook, grade_ids
-from .results import Report
-from .sandbox import Limits
 
 GRADED, UNREADABLE, FAILED, MISSING = "graded", "unreadable", "grader_failure", "missing"
 
