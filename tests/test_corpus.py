@@ -6,12 +6,11 @@ from collections import Counter
 
 import pytest
 
-from autograder.classwork import batch, classreport
 from autograder import contract
-from samples import demo
+from autograder.classwork import batch, classreport
 from autograder.grade.results import Report
 from autograder.sandbox import Limits
-from samples import build, corpus
+from samples import build, corpus, demo
 
 # The default limit per call: the slowest correct style (plain Python loops)
 # needs about 2 s per call here, more on a loaded machine. Definitions get a
