@@ -9,11 +9,12 @@ from conftest import ROOT
 PACKAGE = ROOT / "autograder"
 # Which of the kit's units each unit may import (besides contract and manifest at the top).
 MAY_IMPORT = {
-    "sandbox": set(),
-    "checks": {"sandbox"},
-    "grade": {"sandbox", "checks"},
-    "gradescope": {"grade", "sandbox"},
-    "classwork": {"grade", "sandbox"},
+    "language": set(),
+    "sandbox": {"language"},
+    "checks": {"sandbox", "language"},
+    "grade": {"sandbox", "checks", "language"},
+    "gradescope": {"grade", "sandbox", "language"},
+    "classwork": {"grade", "sandbox", "language"},
 }
 
 
