@@ -26,6 +26,8 @@ CLI_GRADING_FUNCTIONS = ("_grade",)
 SCRIPTS = ("sandbox/worker.py",)
 # Collected by pytest as a folder: every file in it counts (pytest.ini too).
 CHECKS = "checks"
+# Read at run time, not imported: the message catalogues a report is said in.
+DATA = ("language/catalogues",)
 
 
 class ManifestError(Exception):
@@ -38,6 +40,7 @@ def _grader_files():
     scripts = {PACKAGE / name for name in SCRIPTS}  # and the siblings they import, which import theirs
     todo = [PACKAGE / name for name in ENTRY_MODULES + SCRIPTS]
     todo += [path for path in (PACKAGE / CHECKS).iterdir() if path.is_file()]
+    todo += [path for folder in DATA for path in (PACKAGE / folder).rglob("*.po")]
     while todo:
         path = todo.pop()
         if path in files:
