@@ -40,7 +40,6 @@ def _grader_files():
     scripts = {PACKAGE / name for name in SCRIPTS}  # and the siblings they import, which import theirs
     todo = [PACKAGE / name for name in ENTRY_MODULES + SCRIPTS]
     todo += [path for path in (PACKAGE / CHECKS).iterdir() if path.is_file()]
-    todo += [path for folder in DATA for path in (PACKAGE / folder).rglob("*.po")]
     while todo:
         path = todo.pop()
         if path in files:
@@ -51,6 +50,7 @@ def _grader_files():
             imported, siblings = _imported_files(path, path in scripts)
             scripts |= siblings
             todo += imported
+    files |= {path for folder in DATA for path in (PACKAGE / folder).rglob("*.po")}  # data: no package above
     return tuple(sorted(files))
 
 
