@@ -2,6 +2,7 @@
 it still says without say().
 
     python -m autograder.language.extract update    bring every catalogue in line with the code
+    python -m autograder.language.extract check     say what is missing, fuzzy, obsolete or mismatched
     python -m autograder.language.extract pending   list the sentences not yet made with say()
 
 `update` extracts every `say("...")` template of the kit with Babel (the
@@ -16,8 +17,10 @@ raised, asserted, printed or handed to the kit's failure types, and the
 checks' docstrings (the questions a failed check shows).
 """
 import ast
+import collections
 import io
 import re
+import string
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -102,6 +105,50 @@ def update(languages=None):
     return written
 
 
+def load(language, path=None):
+    """The kit's catalogue of `language` as Babel reads it (obsolete entries included)."""
+    with open(catalogue_path(language) if path is None else path, "rb") as file:
+        return read_po(file, locale=language)
+
+
+def problems(language, fresh=None, path=None):
+    """What keeps a catalogue from matching a fresh extraction, one line each: templates
+    missing from it or not translated, fuzzy entries, entries no template has any more,
+    obsolete ones, and translations whose placeholders differ from the English."""
+    fresh = template() if fresh is None else fresh
+    target = catalogue_path(language) if path is None else path
+    if not target.is_file():
+        return [f"{language}: no catalogue at {target.name} (run `make catalogues`)"]
+    catalogue = load(language, target)
+    wanted = {message.id for message in fresh if message.id}
+    found = [f"missing (run `make catalogues`): {text!r}" for text in sorted(wanted - {m.id for m in catalogue if m.id})]
+    for message in catalogue:
+        if not message.id:
+            continue
+        if message.id not in wanted:
+            found.append(f"said nowhere any more: {message.id!r}")
+        elif message.fuzzy:
+            found.append(f"fuzzy (its English changed; confirm the translation): {message.id!r}")
+        elif not message.string:
+            found.append(f"not translated: {message.id!r}")
+        elif placeholders(message.string) != placeholders(message.id):
+            found.append(f"placeholders differ: {message.id!r} has {sorted(placeholders(message.id))}, "
+                         f"the translation {sorted(placeholders(message.string))}")
+    found += [f"obsolete entry (#~): {text!r}" for text in catalogue.obsolete]
+    return found
+
+
+def placeholders(template):
+    """The multiset of a template's replacement fields, as (name, conversion, format spec);
+    a template that str.format cannot parse is one bad field."""
+    try:
+        fields = [(name, conversion, spec) for _, name, spec, conversion in string.Formatter().parse(template)
+                  if name is not None]
+    except ValueError as error:
+        return {("unparsable", str(error), ""): 1}
+    return dict(collections.Counter(fields))
+
+
 def write(catalogue, target):
     target.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
@@ -171,6 +218,11 @@ def main(argv=None):
         for path in update():
             print(path.relative_to(KIT))
         return 0
+    if argv == ["check"]:
+        found = [f"{language}: {problem}" for language in LANGUAGES if language != ENGLISH
+                 for problem in problems(language)]
+        print("\n".join(found) if found else "every catalogue matches the kit's say() templates")
+        return 1 if found else 0
     if argv == ["pending"]:
         found = pending()
         for path, line, text in found:
