@@ -107,7 +107,7 @@ def test_the_check_sees_a_missing_glyph_and_matplotlib_warns_of_it():
             fig.canvas.draw()
         assert namespace["_missing_glyphs"](fig) == ["损", "失"]
         fig.axes[0].set_xlabel("迭代 $i$")  # beside mathtext too
-        assert namespace["_missing_glyphs"](fig) == ["损", "失", "迭", "代"]
+        assert sorted(namespace["_missing_glyphs"](fig)) == sorted("损失迭代")
         fig.axes[0].set_title("loss $L$ against iteration $i$")
         assert namespace["_missing_glyphs"](fig) == []
     finally:
