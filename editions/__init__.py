@@ -249,6 +249,19 @@ def build(language, english=None, catalogue=None):
     return edition
 
 
+def as_edition(notebook, language, catalogue=None):
+    """A notebook of the English edition (a student's, say: a dict or an nbformat node) as the
+    same notebook of `language`'s edition: every text the catalogue translates is said in that
+    language, everything else (the student's code, cells of their own) kept as it is."""
+    table = translator(load(language) if catalogue is None else catalogue)
+    edition = nbformat.reads(json.dumps(notebook), as_version=4)  # sources as one string each
+    for cell in edition.cells:
+        if "id" in cell and cell.get("cell_type") in ("markdown", "code"):
+            cell.source = _texts_of(cell)[1](lambda context, text: table.get((context, text), text))
+    edition.metadata[METADATA_KEY] = {LANGUAGE_KEY: language}
+    return edition
+
+
 def visible_checks(language, source=None):
     """The edition's visible_checks.py: the English file with each say() template replaced by
     its translation in the kit's catalogue (a template without one stays English)."""
