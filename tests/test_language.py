@@ -177,3 +177,13 @@ def test_any_file_gives_a_language_and_never_an_error(tmp_path_factory, content)
     path = tmp_path_factory.mktemp("any") / "n.ipynb"
     path.write_bytes(content)
     assert readers.of_notebook(path) in catalogue.LANGUAGES
+
+
+def test_jupyterlab_speaks_chinese_but_nbgrader_does_not():
+    """Does the pinned language pack give the pinned JupyterLab its Chinese, and has it nothing for nbgrader's buttons?"""
+    from jupyterlab_server.translation_utils import get_language_pack, get_language_packs
+    packs, _ = get_language_packs()
+    assert "zh_CN" in packs
+    strings, _ = get_language_pack("zh_CN")
+    assert strings["jupyterlab"]["Settings"] == ["设置"]
+    assert "nbgrader" not in strings  # formgrader, Validate and Assignment List stay English
