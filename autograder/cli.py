@@ -62,19 +62,25 @@ def _limits_options(parser):
 
 def _language_option(parser, text):
     from .language.catalogue import LANGUAGES
-    parser.add_argument("--language", metavar="|".join(LANGUAGES), help=text)
+    parser.add_argument("--language", metavar="|".join(LANGUAGES), type=_language_name, help=text)
+
+
+def _language_name(option):
+    """The kit's name for a language option ("zh-CN" -> "zh_CN"); argparse's one-line error otherwise."""
+    from .language import readers
+    try:
+        return readers.chosen(option)
+    except readers.UnknownLanguage as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _language(args, notebook=None):
     """The language to answer in: the option, else the notebook's edition (a student),
-    else the locale's (an instructor). Raises SystemExit with one line for an unknown one."""
+    else the locale's (an instructor)."""
     from .language import readers
-    try:
-        if notebook is not None:
-            return readers.for_student(notebook, args.language)
-        return readers.for_instructor(args.language)
-    except readers.UnknownLanguage as error:
-        raise SystemExit(f"error: --language: {error}") from None
+    if notebook is not None:
+        return readers.for_student(notebook, args.language)
+    return readers.for_instructor(args.language)
 
 
 def _limits(args):

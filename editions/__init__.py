@@ -314,8 +314,7 @@ def problems(language, english=None, path=None):
                          f"{message.id[:60]!r}")
         elif not message.string:
             found.append(f"{message.context}: not translated: {message.id[:60]!r}")
-    found += [f"{context}: obsolete entry (#~): {english_text[:60]!r}"
-              for (english_text, context) in [(m.id, m.context) for m in catalogue.obsolete.values()]]
+    found += [f"{message.context}: obsolete entry (#~): {message.id[:60]!r}" for message in catalogue.obsolete.values()]
     present = {(message.context, message.id) for message in catalogue if message.id}
     found += [f"{context}: missing from the catalogue (run `make catalogues`): {text[:60]!r}"
               for context, text in sorted(wanted - present)]

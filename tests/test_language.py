@@ -187,3 +187,18 @@ def test_jupyterlab_speaks_chinese_but_nbgrader_does_not():
     strings, _ = get_language_pack("zh_CN")
     assert strings["jupyterlab"]["Settings"] == ["设置"]
     assert "nbgrader" not in strings  # formgrader, Validate and Assignment List stay English
+
+
+def test_check_and_grade_take_a_language_option(tmp_path, capsys):
+    """Does --language answer a notebook in the language asked for, and refuse an unknown one in one line (exit 2)?"""
+    from autograder import cli
+    path = tmp_path / "simple_nn.ipynb"
+    path.write_text('{"cells": [')
+    for verb in ("check", "grade"):
+        assert cli.main([verb, str(path), "--language", "zh-CN"]) == cli.BAD_INPUT
+        assert "不是笔记本" in capsys.readouterr().err
+        assert cli.main([verb, str(path), "--language", "en"]) == cli.BAD_INPUT
+        assert "not a notebook" in capsys.readouterr().err
+        with pytest.raises(SystemExit) as refused:
+            cli.main([verb, str(path), "--language", "klingon"])
+        assert refused.value.code == 2 and "the kit speaks en, zh_CN, not 'klingon'" in capsys.readouterr().err
