@@ -6,6 +6,17 @@ c = get_config()  # noqa: F821 (injected by nbgrader)
 
 c.CourseDirectory.course_id = "simple-nn"
 
+# Which edition of the lesson this course releases (`nbgrader generate_assignment`,
+# formgrader) and grades against: "en", the English source (source/, release/), or
+# "zh_CN", the Simplified Chinese edition made from it (editions/zh_CN/source/,
+# editions/zh_CN/release/). Both have the same cells, grade_ids and points, so the
+# same checks grade either, and each student is answered in their notebook's
+# language (docs/chinese.md).
+EDITION = "en"
+if EDITION != "en":
+    c.CourseDirectory.source_directory = f"editions/{EDITION}/source"
+    c.CourseDirectory.release_directory = f"editions/{EDITION}/release"
+
 # nbgrader forces the source notebook's kernelspec on every submission; pin
 # the one that every Jupyter with ipykernel has.
 c.Execute.kernel_name = "python3"

@@ -20,10 +20,12 @@ def build_parser():
     grade.add_argument("notebook")
     grade.add_argument("--json", action="store_true", help="print Gradescope's results.json document")
     _limits_options(grade)
+    _language_option(grade, "the language to answer in (default: the notebook's edition)")
 
     check = verbs.add_parser("check", help="self-check: what passes, what fails and why")
     check.add_argument("notebook")
     _limits_options(check)
+    _language_option(check, "the language to answer in (default: the notebook's edition)")
 
     autograde = verbs.add_parser("autograde", help="grade every submission into nbgrader's gradebook",
                                  description="Run from the course root. Exit status 3: some submissions "
@@ -35,6 +37,7 @@ def build_parser():
     autograde.add_argument("--force", action="store_true",
                            help="regrade even submissions whose trusted grade is current (with --student: only theirs)")
     _limits_options(autograde)
+    _language_option(autograde, "the language of the summary (default: your locale's, else English)")
 
     for verb, text in (("feedback", "write each student's feedback page (HTML) under feedback/"),
                        ("report", "write the class report under reports/: check-scores.csv, misconceptions.csv "
@@ -55,6 +58,29 @@ def build_parser():
 def _limits_options(parser):
     parser.add_argument("--timeout", type=float, metavar="SECONDS",
                         help="wall-clock limit per call of a student function (default 10)")
+
+
+def _language_option(parser, text):
+    from .language.catalogue import LANGUAGES
+    parser.add_argument("--language", metavar="|".join(LANGUAGES), type=_language_name, help=text)
+
+
+def _language_name(option):
+    """The kit's name for a language option ("zh-CN" -> "zh_CN"); argparse's one-line error otherwise."""
+    from .language import readers
+    try:
+        return readers.chosen(option)
+    except readers.UnknownLanguage as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _language(args, notebook=None):
+    """The language to answer in: the option, else the notebook's edition (a student),
+    else the locale's (an instructor)."""
+    from .language import readers
+    if notebook is not None:
+        return readers.for_student(notebook, args.language)
+    return readers.for_instructor(args.language)
 
 
 def _limits(args):
@@ -98,9 +124,12 @@ def _grade(args):
     warm_up()  # the sandbox's own Python starts while pytest is imported here
     from .grade import grading, render, results
     from .grade.notebook import UnreadableNotebook
+    from .language import translated
+    language = _language(args, args.notebook)
     try:
         report = grading.grade(args.notebook, _limits(args))
     except UnreadableNotebook as error:
+        error = translated(error.args[0], language) if error.args else error
         print(f"error: {error}", file=sys.stderr)
         if args.verb == "grade" and args.json:
             print(json.dumps(results.unreadable(f"Your submission could not be graded: {error}")))
@@ -109,6 +138,7 @@ def _grade(args):
         print("error: the grader failed (not the notebook's fault); details:", file=sys.stderr)
         traceback.print_exc()
         return GRADER_FAILED
+    report = translated(report, language)  # every Message in it, said in the student's language
     if args.verb == "check":
         print(render.table(report))
     elif args.json:
@@ -128,6 +158,8 @@ def _course(args):
 def _autograde(args):
     from .classwork import classgrade
     from .classwork.course import CourseError
+    from .language import translated
+    language = _language(args)
     if args.jobs is not None and args.jobs < 1:
         raise SystemExit("error: --jobs must be at least 1")
     try:
@@ -136,7 +168,7 @@ def _autograde(args):
     except CourseError as error:
         print(f"error: {error}", file=sys.stderr)
         return BAD_INPUT
-    heading, *totals = summary.lines(course)
+    heading, *totals = translated(summary.lines(course), language)
     table = summary.table()
     print("\n".join([heading, ""] + (table + [""] if table else []) + totals))
     return FLAGGED if summary.flagged else GRADED

@@ -26,6 +26,8 @@ CLI_GRADING_FUNCTIONS = ("_grade",)
 SCRIPTS = ("sandbox/worker.py",)
 # Collected by pytest as a folder: every file in it counts (pytest.ini too).
 CHECKS = "checks"
+# Read at run time, not imported: the message catalogues a report is said in.
+DATA = ("language/catalogues",)
 
 
 class ManifestError(Exception):
@@ -48,6 +50,7 @@ def _grader_files():
             imported, siblings = _imported_files(path, path in scripts)
             scripts |= siblings
             todo += imported
+    files |= {path for folder in DATA for path in (PACKAGE / folder).rglob("*.po")}  # data: no package above
     return tuple(sorted(files))
 
 

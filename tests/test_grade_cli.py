@@ -10,7 +10,8 @@ import pytest
 from autograder import contract
 from conftest import RELEASE, ROOT, SOURCE
 
-GRADESCOPE_TEST_KEYS = {"name", "score", "max_score", "output", "visibility", "tags", "status"}
+# Gradescope's test keys; extra_data (its spec's free field) keeps each message's template and values.
+GRADESCOPE_TEST_KEYS = {"name", "score", "max_score", "output", "visibility", "tags", "status", "extra_data"}
 
 
 def run(*args, env):

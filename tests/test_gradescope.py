@@ -190,3 +190,14 @@ def test_a_forger_cannot_change_the_results(autograder_root, bundle_env, bundle_
     forged = run_autograder(autograder_root, bundle_env, {contract.NOTEBOOK: build.notebook({"predict": FORGER})}, bundle_python)
     assert [t["score"] for t in forged["tests"]] == [t["score"] for t in honest["tests"]]
     assert "100" not in json.dumps([t["score"] for t in forged["tests"]])
+
+
+def test_a_student_of_the_chinese_edition_is_answered_in_chinese(autograder_root, bundle_env, bundle_python):
+    """From the zip alone, is a renamed Chinese-edition notebook graded in full with its note in Chinese (the
+    catalogues and Babel ship), and does each test keep its message's id?"""
+    import editions
+    chinese = json.loads(editions.nbformat.writes(editions.as_edition(SUBMISSIONS["wrong"], "zh_CN")))
+    document = run_autograder(autograder_root, bundle_env, {"Untitled.ipynb": chinese}, bundle_python)
+    assert "你提交的内容里没有 simple_nn.ipynb：已改为给 Untitled.ipynb 评分。" in document["output"]
+    assert {t["tags"][0] for t in document["tests"] if t["score"] < t["max_score"]} == {"predict", contract.PIPELINE}
+    assert all("said" in t["extra_data"] for t in document["tests"])

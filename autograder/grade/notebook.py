@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import contract
+from ..language import say
 
 # A notebook this size is not an answer to this assignment; refuse before parsing it.
 MAX_NOTEBOOK_BYTES = 50 * 1024 * 1024
@@ -69,23 +70,26 @@ def _read_cells(path):
     path = Path(path)
     try:
         if path.stat().st_size > MAX_NOTEBOOK_BYTES:
-            raise UnreadableNotebook(
-                f"{path}: larger than {MAX_NOTEBOOK_BYTES // 2**20} MB, not a notebook for this assignment")
+            raise UnreadableNotebook(say("{path}: larger than {megabytes} MB, not a notebook for this assignment",
+                                         path=str(path), megabytes=MAX_NOTEBOOK_BYTES // 2**20))
         raw = path.read_bytes()
     except OSError as error:
-        raise UnreadableNotebook(f"{path}: cannot be read ({error.strerror or error})") from None
+        raise UnreadableNotebook(say("{path}: cannot be read ({reason})", path=str(path),
+                                     reason=error.strerror or str(error))) from None
     try:
         document = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        raise UnreadableNotebook(f"{path}: not a notebook (not UTF-8 text)") from None
+        raise UnreadableNotebook(say("{path}: not a notebook (not UTF-8 text)", path=str(path))) from None
     except json.JSONDecodeError as error:
-        raise UnreadableNotebook(f"{path}: not a notebook (invalid JSON at line {error.lineno}, "
-                                 f"column {error.colno}: {error.msg})") from None
+        raise UnreadableNotebook(say("{path}: not a notebook (invalid JSON at line {line}, column {column}: {reason})",
+                                     path=str(path), line=error.lineno, column=error.colno,
+                                     reason=error.msg)) from None
     except (RecursionError, MemoryError):
-        raise UnreadableNotebook(f"{path}: not a notebook for this assignment (its JSON is nested "
-                                 "deeper than the grader reads)") from None
+        raise UnreadableNotebook(say("{path}: not a notebook for this assignment (its JSON is nested deeper "
+                                     "than the grader reads)", path=str(path))) from None
     if not isinstance(document, dict) or not isinstance(document.get("cells"), list):
         if isinstance(document, dict) and "worksheets" in document:
-            raise UnreadableNotebook(f"{path}: an nbformat 3 notebook; open it in Jupyter and save it to convert it")
-        raise UnreadableNotebook(f"{path}: not a Jupyter notebook (no list of cells)")
+            raise UnreadableNotebook(say("{path}: an nbformat 3 notebook; open it in Jupyter and save it to "
+                                         "convert it", path=str(path)))
+        raise UnreadableNotebook(say("{path}: not a Jupyter notebook (no list of cells)", path=str(path)))
     return document["cells"]

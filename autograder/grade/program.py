@@ -12,6 +12,8 @@ import marshal
 import re
 from dataclasses import dataclass, field
 
+from ..language import say
+
 # Cell magics whose body is Python: grade the body. Other cell magics
 # (%%bash, %%writefile, ...) make the cell not Python.
 PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun"})
@@ -55,8 +57,9 @@ def build(cells):
     program = Program()
     for cell in cells:
         if len(cell.source) > MAX_CELL_CHARS:
-            _blame(program, cell.source, f"cell {cell.number} is larger than {MAX_CELL_CHARS // 1000} kB, "
-                                         "so nothing in it was run: split it, or remove what it does not need")
+            _blame(program, cell.source, say("cell {cell} is larger than {kilobytes} kB, so nothing in it was run: "
+                                             "split it, or remove what it does not need",
+                                             cell=cell.number, kilobytes=MAX_CELL_CHARS // 1000))
             continue
         source = python_source(cell.source)
         if source is None:
@@ -64,12 +67,13 @@ def build(cells):
         try:
             tree = ast.parse(source)
         except SyntaxError as error:
-            _blame(program, cell.source, f"cell {cell.number} has a syntax error on line {error.lineno} "
-                                         f"({error.msg}), so nothing in it could be run")
+            _blame(program, cell.source, say("cell {cell} has a syntax error on line {line} ({reason}), so nothing "
+                                             "in it could be run", cell=cell.number, line=error.lineno,
+                                             reason=error.msg))
             continue
         except (ValueError, RecursionError, MemoryError):
-            _blame(program, cell.source, f"cell {cell.number} is nested too deeply for Python to read, "
-                                         "so nothing in it could be run")
+            _blame(program, cell.source, say("cell {cell} is nested too deeply for Python to read, so nothing in "
+                                             "it could be run", cell=cell.number))
             continue
         name = filename(cell.number)
         program.sources[name] = source
@@ -80,11 +84,13 @@ def build(cells):
             try:
                 code = marshal.dumps(compile(ast.Module(body=[node], type_ignores=[]), name, "exec", dont_inherit=True))
             except (SyntaxError, ValueError) as error:
-                _blame(program, ast.get_source_segment(source, node) or "", f"cell {cell.number}, line {line}: {error}")
+                _blame(program, ast.get_source_segment(source, node) or "",
+                       say("cell {cell}, line {line}: {reason}", cell=cell.number, line=line, reason=str(error)))
                 continue
             except (RecursionError, MemoryError):
-                _blame(program, ast.get_source_segment(source, node) or "", f"cell {cell.number}, line {line}: "
-                                                                           "nested too deeply for Python to compile")
+                _blame(program, ast.get_source_segment(source, node) or "",
+                       say("cell {cell}, line {line}: nested too deeply for Python to compile", cell=cell.number,
+                           line=line))
                 continue
             quiet = isinstance(node, (ast.Assign, ast.AnnAssign)) and not isinstance(node.value, ast.Lambda)
             program.definitions.append(Definition(cell.number, line, defined_names(node), code, quiet))

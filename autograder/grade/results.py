@@ -5,6 +5,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from .. import contract
+from ..language import records
 
 PASSED, FAILED, ERROR = "passed", "failed", "error"
 
@@ -63,6 +64,8 @@ class Report:
             "output": check.message or "Passed.",
             "visibility": "visible",
             "tags": [check.tag],
+            # the message as said (template and values), to compare by id whatever the language
+            "extra_data": {records.SAID: records.record(check.message)},
         } for check in self.checks]
         output = [f"{self.score:g} / {self.max_score:g} points from the automatic checks."]
         if self.notes:
@@ -76,11 +79,11 @@ class Report:
         document = asdict(self)
         document["artifacts"] = {key: np.asarray(value).tolist() for key, value in self.artifacts.items()}
         document["confinement"] = list(self.confinement)
-        return document
+        return records.kept(document)  # each Message keeps its template and values beside its text
 
     @classmethod
     def from_dict(cls, document):
-        document = dict(document)
+        document = records.restored(document)
         document["checks"] = [CheckResult(**check) for check in document["checks"]]
         document["artifacts"] = {key: np.asarray(value) for key, value in document["artifacts"].items()}
         document["confinement"] = tuple(document["confinement"])

@@ -15,14 +15,16 @@ from pathlib import Path
 
 from .. import contract
 from ..grade import results
+from ..language import readers, say, translated
 from ..manifest import PACKAGE, grader_files
 from ..grade.notebook import find_submitted
 
 HERE = Path(__file__).resolve().parent
 KIT = PACKAGE.parent
 # Direct dependencies of grading; matplotlib too, so that a student's function
-# that plots behaves as it does in Jupyter.
-REQUIREMENTS = ("numpy", "pytest", "ipython", "matplotlib")
+# that plots behaves as it does in Jupyter; Babel reads the message catalogues
+# (autograder/language/catalogues), so a Chinese edition is answered in Chinese.
+REQUIREMENTS = ("numpy", "pytest", "ipython", "matplotlib", "babel")
 # A grade that takes longer than this is the grader's failure (Gradescope's own limit is longer).
 GRADE_SECONDS = 600
 
@@ -63,9 +65,10 @@ def find_notebook(submission):
     """(the notebook to grade or None, a note for the student or None)."""
     found = find_submitted(submission, recursive=True)  # uploads may keep their folders
     if found is None:
-        return None, f"No notebook in your submission: upload {contract.NOTEBOOK}."
+        return None, say("No notebook in your submission: upload {notebook}.", notebook=contract.NOTEBOOK)
     if found.name != contract.NOTEBOOK:
-        return found, f"No {contract.NOTEBOOK} in your submission: graded {found.name} instead."
+        return found, say("No {notebook} in your submission: graded {found} instead.",
+                          notebook=contract.NOTEBOOK, found=found.name)
     return found, None
 
 
@@ -76,7 +79,10 @@ def run(root):
     if notebook is None:
         document = results.unreadable(note)
     else:
-        document = _grade(notebook)
+        # The student is answered in their notebook's edition (grade --json does the same).
+        language = readers.of_notebook(notebook)
+        note = translated(note, language)
+        document = _grade(notebook, language)
         if note:
             document["output"] = note + "\n" + document.get("output", "")
     destination = root / "results" / "results.json"
@@ -91,12 +97,13 @@ def run(root):
     return 0
 
 
-def _grade(notebook):
+def _grade(notebook, language):
     try:
         graded = subprocess.run([sys.executable, "-m", "autograder", "grade", "--json", str(notebook)],
                                 cwd=KIT, capture_output=True, text=True, timeout=GRADE_SECONDS)
     except subprocess.TimeoutExpired:
-        return results.unreadable("The grader took too long; your instructor has been told.")
+        return results.unreadable(translated(say("The grader took too long; your instructor has been told."),
+                                             language))
     sys.stderr.write(graded.stderr)  # for the instructor: Gradescope keeps run_autograder's output
     try:
         document = json.loads(graded.stdout)
@@ -105,6 +112,6 @@ def _grade(notebook):
     if graded.returncode == 2 and document is not None:
         return document
     if graded.returncode != 0 or not isinstance(document, dict):
-        return results.unreadable("The grader failed on your submission (not your fault); "
-                                  "your instructor has been told.")
+        return results.unreadable(translated(say("The grader failed on your submission (not your fault); your "
+                                                 "instructor has been told."), language))
     return document
