@@ -21,8 +21,10 @@ from tqdm import tqdm
 
 from ..grade.notebook import UnreadableNotebook, grade_ids
 from ..grade.results import Report
+from ..language import say
 from ..sandbox import Limits
 from . import batch, store
+from .counting import students, submissions
 
 GRADED, UNREADABLE, FAILED, MISSING = "graded", "unreadable", "grader_failure", "missing"
 
@@ -54,13 +56,16 @@ class Summary:
 
     def lines(self, course):
         unchanged = self.students - self.graded_now - len(self.repaired)
-        repaired = f", {len(self.repaired)} repaired" if self.repaired else ""
-        lines = [f"{course.assignment}: {self.students} submissions, {self.graded_now} graded now, "
-                 f"{unchanged} unchanged{repaired} ({self.seconds:.1f} s)"]
+        values = dict(assignment=course.assignment, submissions=submissions(self.students),
+                      graded=self.graded_now, unchanged=unchanged, repaired=len(self.repaired), seconds=self.seconds)
+        lines = [say("{assignment}: {submissions}, {graded} graded now, {unchanged} unchanged, {repaired} repaired "
+                     "({seconds:.1f} s)", **values) if self.repaired else
+                 say("{assignment}: {submissions}, {graded} graded now, {unchanged} unchanged ({seconds:.1f} s)",
+                     **values)]
         if self.scores:
-            lines.append(f"  automatic points   mean {statistics.mean(self.scores):.1f}, "
-                         f"median {statistics.median(self.scores):g} (of {self.max_score:g}, "
-                         f"{len(self.scores)} students)")
+            lines.append("  " + say("automatic points   mean {mean:.1f}, median {median:g} (of {points:g}, {students})",
+                                    mean=statistics.mean(self.scores), median=statistics.median(self.scores),
+                                    points=self.max_score, students=students(len(self.scores))))
         lines.append(f"  flagged            {len(self.flagged)} (marked for manual grading in the gradebook)")
         lines.append(f"  gradebook          {course.db_url}")
         for student, reasons in sorted(self.flagged.items()):
