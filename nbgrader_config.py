@@ -6,6 +6,12 @@ c = get_config()  # noqa: F821 (injected by nbgrader)
 
 c.CourseDirectory.course_id = "simple-nn"
 
+# Where release_assignment puts the assignment and students submit (docs/course-setup.md).
+# Without this nbgrader uses /usr/local/share/nbgrader/exchange, and release_assignment
+# creates it, writable by everyone, without a word. Students' Jupyter must name the same
+# folder: `python -m autograder student-config` writes their settings from these.
+c.Exchange.root = "/srv/nbgrader/exchange"
+
 # nbgrader forces the source notebook's kernelspec on every submission; pin
 # the one that every Jupyter with ipykernel has.
 c.Execute.kernel_name = "python3"
@@ -35,6 +41,15 @@ c.Autograde.autograde_preprocessors = [
     "autograder.classwork.gradebook.FlagAsTheKitSays",
     "nbgrader.preprocessors.CheckCellMetadata",
     "autograder.classwork.autograded.ForGraders",
+]
+# nbgrader's first pass over a submission, with OverwriteCells replaced: it warned "checksum
+# has changed" for every untouched test cell (they are released without their hidden tests).
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "autograder.classwork.plugins.ReleasedCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
 ]
 c.GenerateFeedback.exporter_class = "autograder.classwork.plugins.FeedbackPage"
 c.GenerateFeedback.preprocessors = []

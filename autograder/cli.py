@@ -50,6 +50,10 @@ def build_parser():
         pages.add_argument("assignment")
         pages.add_argument("--db", metavar="URL", help="the gradebook's database URL (default: nbgrader's)")
 
+    students = verbs.add_parser("student-config", help="print the nbgrader settings students' Jupyter needs "
+                                                       "(the course id and the exchange, from the course's config)")
+    students.add_argument("assignment", nargs="?", default="simple_nn")
+
     bundle = verbs.add_parser("gradescope", help="build the Gradescope autograder zip")
     bundle.add_argument("--out", default="dist/gradescope", help="where to write autograder.zip")
     on_gradescope = verbs.add_parser("gradescope-run", help="what run_autograder does on Gradescope")
@@ -81,6 +85,15 @@ def main(argv=None):
         return _autograde(args)
     if args.verb in ("feedback", "report"):
         return _write_pages(args)
+    if args.verb == "student-config":
+        from .classwork.course import CourseError
+        from .classwork.students import student_config
+        try:
+            print(student_config(_course(args)), end="")
+        except CourseError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return BAD_INPUT
+        return GRADED
     if args.verb == "gradescope":
         from . import gradescope
         from .manifest import ManifestError

@@ -28,6 +28,7 @@ class Submission:
     student: str
     notebook: Path | None  # the notebook to grade, if there is one
     problem: str | None = None  # why it needs a human look before grading even starts
+    problem_for_student: str | None = None  # the same, said to the student
 
     def fingerprint(self):
         """A digest of the submitted notebook's name and bytes (or of its absence):
@@ -114,10 +115,14 @@ class Course:
     def _submission(self, student, folder):
         found = find_submitted(folder)
         if found is None:
-            return Submission(student, None, f"no notebook submitted (expected {contract.NOTEBOOK})")
+            return Submission(student, None, f"no notebook submitted (expected {contract.NOTEBOOK})",
+                              say("you handed in no notebook (the assignment's is {expected})",
+                                  expected=contract.NOTEBOOK))
         if found.name != contract.NOTEBOOK:
             return Submission(student, found, f"the notebook is named {found.name}, "
-                                              f"not {contract.NOTEBOOK} (graded anyway)")
+                                              f"not {contract.NOTEBOOK} (graded anyway)",
+                              say("your notebook is named {name}, not {expected}: it was graded anyway, but keep "
+                                  "the assignment's name next time", name=found.name, expected=contract.NOTEBOOK))
         return Submission(student, found)
 
     def trusted_result(self, student):
