@@ -2,6 +2,8 @@
 from the current directory, so run nbgrader (and `python -m autograder`) from
 the course root."""
 
+from autograder.classwork.formgrader import template_basedirs
+
 c = get_config()  # noqa: F821 (injected by nbgrader)
 
 c.CourseDirectory.course_id = "simple-nn"
@@ -53,3 +55,7 @@ c.Autograde.sanitize_preprocessors = [
 ]
 c.GenerateFeedback.exporter_class = "autograder.classwork.plugins.FeedbackPage"
 c.GenerateFeedback.preprocessors = []
+
+# formgrader renders math with the MathJax this Jupyter server serves (the jupyter-server-mathjax
+# package), not from a CDN, which an offline course server cannot reach.
+c.HTMLExporter.extra_template_basedirs = template_basedirs()
