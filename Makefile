@@ -48,9 +48,12 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest
 
-# formgrader in a real browser, outside `make test`: needs Debian's chromium
-# and chromium-driver (apt-get install chromium chromium-driver) and Selenium,
-# the browser extra, installed here. Screenshots go to a temporary folder.
+# Both journeys in a real browser, outside `make test`: the instructor's in
+# formgrader and the student's in JupyterLab (fetch, a wrong function then the
+# right one, Validate, submit, feedback, a renamed notebook), with every request
+# checked to stay on this machine. Needs Debian's chromium and chromium-driver
+# (apt-get install chromium chromium-driver) and Selenium, the browser extra,
+# installed here. Screenshots go to SCREENSHOTS (default: a temporary folder).
 BROWSER_STAMP := $(VENV)/.installed-browser
 
 $(BROWSER_STAMP): $(STAMP)
