@@ -55,7 +55,7 @@ def trainings(draw):
     return losses, outputs
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(trainings())
 def test_every_panel_shows_something_whatever_the_training_did(run):
     """Whether training converged, diverged or broke at once, does each panel draw data (or say why it cannot), with no warning?"""
