@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 export PATH := $(abspath $(VENV)/bin):$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test browser-test bench release catalogues edition corpus-chinese untranslated gradescope deploy-check clean
+.PHONY: demo test browser-test journey-test student-env bench release catalogues edition corpus-chinese untranslated gradescope deploy-check clean
 
 # uv installs the ~150 pinned packages in seconds where pip takes over a minute.
 # --compile-bytecode: where PYTHONDONTWRITEBYTECODE is set (as on some CI
@@ -48,9 +48,12 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest
 
-# formgrader in a real browser, outside `make test`: needs Debian's chromium
-# and chromium-driver (apt-get install chromium chromium-driver) and Selenium,
-# the browser extra, installed here. Screenshots go to a temporary folder.
+# Both journeys in a real browser, outside `make test`: the instructor's in
+# formgrader and the student's in JupyterLab (fetch, a wrong function then the
+# right one, Validate, submit, feedback, a renamed notebook), with every request
+# checked to stay on this machine. Needs Debian's chromium and chromium-driver
+# (apt-get install chromium chromium-driver) and Selenium, the browser extra,
+# installed here. Screenshots go to SCREENSHOTS (default: a temporary folder).
 BROWSER_STAMP := $(VENV)/.installed-browser
 
 $(BROWSER_STAMP): $(STAMP)
@@ -61,6 +64,37 @@ browser-test: $(BROWSER_STAMP)
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
 	    { echo "browser-test needs Debian's chromium and chromium-driver: apt-get install chromium chromium-driver"; exit 2; }
 	$(VENV)/bin/python -m pytest tests_browser -s
+
+# The students' Jupyter (docs/course-setup.md): a virtual environment made from a Python
+# every account can run (not .venv, whose Python may live where students cannot reach it),
+# with nbgrader (the Assignment List and Validate), NumPy and Matplotlib at the kit's pinned
+# versions, and the course's id and exchange in its own nbgrader settings. The instructor's
+# parts of nbgrader (formgrader, Create Assignment, the course list) are turned off in it.
+STUDENT_ENV ?= /opt/simple-nn-student
+STUDENT_PYTHON ?= /usr/bin/python3
+STUDENT_PACKAGES := setuptools nbgrader numpy matplotlib
+
+student-env: $(STAMP)
+	@$(STUDENT_PYTHON) -c "$$CHECK_PYTHON"
+	$(STUDENT_PYTHON) -m venv $(STUDENT_ENV)
+	UV_LINK_MODE=copy $(VENV)/bin/python -m uv pip install --quiet --compile-bytecode \
+	    --python $(STUDENT_ENV)/bin/python -c constraints.txt $(STUDENT_PACKAGES)
+	mkdir -p $(STUDENT_ENV)/etc/jupyter
+	$(VENV)/bin/python -m autograder student-config > $(STUDENT_ENV)/etc/jupyter/nbgrader_config.py
+	$(STUDENT_ENV)/bin/jupyter labextension disable --level=sys_prefix \
+	    @jupyter/nbgrader:formgrader @jupyter/nbgrader:create-assignment @jupyter/nbgrader:course-list
+	$(STUDENT_ENV)/bin/jupyter server extension disable --sys-prefix \
+	    nbgrader.server_extensions.formgrader nbgrader.server_extensions.course_list
+	chmod -R a+rX $(STUDENT_ENV)
+
+# The course set-up guide (docs/course-setup.md) followed to the letter on this machine, as root:
+# its commands run in a mount namespace of their own, where /srv, /home, /etc and the students'
+# environment are private copies, two real Unix students (useradd) run theirs as themselves,
+# and nothing is left behind. Needs root, unshare, /usr/bin/python3 with venv and the package
+# registry; about 5 minutes.
+journey-test: $(STAMP)
+	@test "$$(id -u)" = 0 || { echo "journey-test needs root (it adds Unix users in a private copy of /etc)"; exit 2; }
+	unshare --mount --propagation private $(VENV)/bin/python -m pytest -n 0 tests_journey -s
 
 bench: $(STAMP)
 	$(VENV)/bin/python -m bench

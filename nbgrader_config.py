@@ -2,6 +2,8 @@
 from the current directory, so run nbgrader (and `python -m autograder`) from
 the course root."""
 
+from autograder.classwork.formgrader import template_basedirs
+
 c = get_config()  # noqa: F821 (injected by nbgrader)
 
 c.CourseDirectory.course_id = "simple-nn"
@@ -16,6 +18,12 @@ EDITION = "en"
 if EDITION != "en":
     c.CourseDirectory.source_directory = f"editions/{EDITION}/source"
     c.CourseDirectory.release_directory = f"editions/{EDITION}/release"
+
+# Where release_assignment puts the assignment and students submit (docs/course-setup.md).
+# Without this nbgrader uses /usr/local/share/nbgrader/exchange, and release_assignment
+# creates it, writable by everyone, without a word. Students' Jupyter must name the same
+# folder: `python -m autograder student-config` writes their settings from these.
+c.Exchange.root = "/srv/nbgrader/exchange"
 
 # nbgrader forces the source notebook's kernelspec on every submission; pin
 # the one that every Jupyter with ipykernel has.
@@ -47,5 +55,18 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.CheckCellMetadata",
     "autograder.classwork.autograded.ForGraders",
 ]
+# nbgrader's first pass over a submission, with OverwriteCells replaced: it warned "checksum
+# has changed" for every untouched test cell (they are released without their hidden tests).
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "autograder.classwork.plugins.ReleasedCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
 c.GenerateFeedback.exporter_class = "autograder.classwork.plugins.FeedbackPage"
 c.GenerateFeedback.preprocessors = []
+
+# formgrader renders math with the MathJax this Jupyter server serves (the jupyter-server-mathjax
+# package), not from a CDN, which an offline course server cannot reach.
+c.HTMLExporter.extra_template_basedirs = template_basedirs()

@@ -4,11 +4,18 @@ Exit status: 0 the work was done (whatever the scores); 2 the input is not a
 readable notebook (or course); 1 the kit itself failed.
 """
 import argparse
+import contextlib
 import json
+import os
 import sys
+import threading
 import traceback
 
+from .language import say
+
 GRADED, GRADER_FAILED, BAD_INPUT, FLAGGED = 0, 1, 2, 3
+# How often the progress line's clock moves while one check runs.
+PROGRESS_TICK_SECONDS = 0.5
 
 
 def build_parser():
@@ -45,6 +52,10 @@ def build_parser():
         pages = verbs.add_parser(verb, help=text)
         pages.add_argument("assignment")
         pages.add_argument("--db", metavar="URL", help="the gradebook's database URL (default: nbgrader's)")
+
+    students = verbs.add_parser("student-config", help="print the nbgrader settings students' Jupyter needs "
+                                                       "(the course id and the exchange, from the course's config)")
+    students.add_argument("assignment", nargs="?", default="simple_nn")
 
     bundle = verbs.add_parser("gradescope", help="build the Gradescope autograder zip")
     bundle.add_argument("--out", default="dist/gradescope", help="where to write autograder.zip")
@@ -100,6 +111,15 @@ def main(argv=None):
         return _autograde(args)
     if args.verb in ("feedback", "report"):
         return _write_pages(args)
+    if args.verb == "student-config":
+        from .classwork.course import CourseError
+        from .classwork.students import student_config
+        try:
+            print(student_config(_course(args)), end="")
+        except CourseError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return BAD_INPUT
+        return GRADED
     if args.verb == "gradescope":
         from . import gradescope
         from .manifest import ManifestError
@@ -127,7 +147,8 @@ def _grade(args):
     from .language import translated
     language = _language(args, args.notebook)
     try:
-        report = grading.grade(args.notebook, _limits(args))
+        with _progress(args.verb == "check") as progress:
+            report = grading.grade(args.notebook, _limits(args), progress)
     except UnreadableNotebook as error:
         error = translated(error.args[0], language) if error.args else error
         print(f"error: {error}", file=sys.stderr)
@@ -148,6 +169,51 @@ def _grade(args):
     for error in report.grader_errors:
         print(f"grader error: {error}", file=sys.stderr)
     return GRADER_FAILED if report.grader_errors else GRADED
+
+
+@contextlib.contextmanager
+def _progress(wanted):
+    """A progress line on a terminal's stderr while the checks run, naming the function being
+    checked; its clock moves on while a call runs (a student function may take up to the time
+    limit). Yields the callback for grading.grade (None when not shown)."""
+    if not (wanted and sys.stderr.isatty()):
+        yield None
+        return
+    from tqdm import tqdm
+    columns, rows = _terminal_size()
+    # The checks run under pytest, which captures file descriptor 2 while each one runs: the
+    # line is written through a descriptor of its own to the same terminal.
+    terminal = os.fdopen(os.dup(sys.stderr.fileno()), "w", encoding=sys.stderr.encoding, errors="replace")
+    bar = tqdm(total=0, desc=say("checking"), unit="check", file=terminal, leave=False, ncols=columns, nrows=rows)
+    stopped = threading.Event()
+
+    def tick():
+        while not stopped.wait(PROGRESS_TICK_SECONDS):
+            bar.refresh()
+
+    def progress(done, total, tag):
+        bar.total, bar.n = total, done
+        bar.set_description(say("checking {function}", function=tag))  # refreshes the line
+
+    ticker = threading.Thread(target=tick, daemon=True)
+    ticker.start()
+    try:
+        yield progress
+    finally:
+        stopped.set()
+        ticker.join()
+        bar.close()
+        terminal.close()
+
+
+def _terminal_size():
+    """(columns, rows) of stderr's terminal; one that reports no size (0 x 0, as a bare pty does)
+    gets 80 x 24, where tqdm would see room for nothing and print nothing."""
+    try:
+        size = os.get_terminal_size(sys.stderr.fileno())
+    except OSError:
+        return 80, 24
+    return size.columns or 80, size.lines or 24
 
 
 def _course(args):

@@ -172,7 +172,7 @@ def test_one_student_into_another_database(graded, env, tmp_path):
     database = tmp_path / "elsewhere.db"
     result = cli("autograde", contract.ASSIGNMENT, "--student", "bob", "--db", f"sqlite:///{database}",
                  "--jobs", "1", cwd=root, env=env)
-    assert result.returncode == 0 and "1 submissions" in result.stdout
+    assert result.returncode == 0 and "simple_nn: 1 submission, " in result.stdout
     from nbgrader.api import Gradebook
     with Gradebook(f"sqlite:///{database}", "simple-nn") as gb:
         assert [s.student.id for s in gb.find_assignment(contract.ASSIGNMENT).submissions] == ["bob"]
@@ -191,3 +191,40 @@ def test_a_fixed_resubmission_is_unflagged(tmp_path, env):
         notebook = gb.find_submission_notebook("simple_nn", contract.ASSIGNMENT, "dave")
         assert not notebook.flagged and notebook.score == 30.0
         assert not any(g.needs_manual_grade for g in notebook.grades if g.cell.cell_type == "code")
+
+
+def test_feedback_pages_say_what_the_gradebook_holds_for_the_written_answer(graded):
+    """Does each page's written answer agree with the gradebook: 0 for an answer left blank (as nbgrader scores it), 'to be graded' only while it waits?"""
+    import re
+    from autograder.classwork import feedback
+    from autograder.classwork.course import Course
+    root, _, _ = graded
+    feedback.write_all(Course(root))
+    with gradebook(root) as gb:
+        held = {student: gb.find_grade(contract.WRITTEN_ANSWER, contract.NOTEBOOK_ID, contract.ASSIGNMENT, student)
+                for student in class_submissions()}
+        held = {student: (grade.needs_manual_grade, grade.score, grade.max_score) for student, grade in held.items()}
+    for student, (waits, score, points) in held.items():
+        text = (root / "feedback" / student / contract.ASSIGNMENT / "simple_nn.html").read_text()
+        said = re.search(r"<h2>Written answer</h2><p>(.*?)</p>", text).group(1)
+        if waits:
+            assert said == f"To be graded by your instructor ({points:g} points).", (student, said)
+        else:
+            assert said.startswith(f"{score:g} of {points:g} points"), (student, said)
+    assert held["bob"][:2] == (False, 0.0)  # bob left it blank: nbgrader gives 0 at once
+    assert held["alice"][0]  # alice answered: it waits for a grade
+
+
+def test_a_flagged_students_page_speaks_to_the_student(graded):
+    """Does each flagged student's page say why in the second person, never 'the student'?"""
+    import html
+    import re
+    from autograder.classwork import feedback
+    from autograder.classwork.course import Course
+    root, _, _ = graded
+    feedback.write_all(Course(root))
+    for student in ("carol", "dave", "erin", "frank", "gina"):
+        text = html.unescape((root / "feedback" / student / contract.ASSIGNMENT / "simple_nn.html").read_text())
+        [flag] = re.findall(r"<p class='flag'>(Your instructor will look.*?)</p>", text)
+        assert "the student" not in flag.lower() and re.search(r"\byour?\b", flag.split(":", 1)[1]), (student, flag)
+        assert "/submitted/" not in text, student  # no path on the course's server

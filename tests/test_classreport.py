@@ -1,7 +1,10 @@
 """The class report by misconception: counts per cause, and a figure whose
 labels are whole and readable (checked on the figure's own text objects)."""
 import matplotlib
+import matplotlib.pyplot as plt
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from autograder.classwork import classreport
 from autograder.grade import scoring
@@ -61,10 +64,32 @@ def test_students_are_counted_once_per_mistake_most_common_first():
     assert found == [("l2_loss", "loss not halved", ["ann", "bo"]), ("train", "update in place", ["cy"])]
 
 
-def test_unfinished_work_is_one_row_not_one_per_function():
-    """Is a student who left several functions unimplemented counted once, under 'not implemented'?"""
+def test_unfinished_work_is_one_row_that_names_the_functions():
+    """Is a student who left several functions unimplemented counted once, on a row that says which functions?"""
     found = classreport.misconceptions({"dee": report(("predict", "not implemented"), ("train", "not implemented"))})
-    assert found == [(classreport.ANY_FUNCTION, "not implemented", ["dee"])]
+    assert found == [(classreport.ANY_FUNCTION, "predict, train not implemented", ["dee"])]
+    found = classreport.misconceptions({"dee": report(("predict", "not implemented"), ("train", "not implemented")),
+                                        "eve": report(("train", "not implemented"))})
+    assert found == [(classreport.ANY_FUNCTION, "train, predict (1) not implemented", ["dee", "eve"])]
+    assert classreport.label(*found[0][:2]).replace("\n", " ") == "unfinished: train, predict (1) not implemented"
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.lists(st.integers(0, 30), min_size=1, max_size=40))
+def test_the_score_histogram_has_one_bar_on_each_score_and_ends_at_the_maximum(scores):
+    """Does each bar stand centred on its score's tick, one per score, on an axis that ends at the maximum?"""
+    reports = {f"s{i}": Report(notebook="x.ipynb", checks=[CheckResult("predict", "test_values", "?", 30, score,
+                                                                      PASSED if score == 30 else FAILED)])
+               for i, score in enumerate(scores)}
+    figure = classreport.picture(reports, len(reports))
+    try:
+        histogram = figure.axes[0]
+        bars = {patch.get_x() + patch.get_width() / 2: patch.get_height() for patch in histogram.patches}
+        assert bars == {float(score): scores.count(score) for score in set(scores)}
+        assert histogram.get_xlim() == (-0.5, 30.5)
+        assert max(tick for tick in histogram.get_xticks() if tick <= histogram.get_xlim()[1]) == 30
+    finally:
+        plt.close(figure)
 
 
 def test_the_figure_labels_are_whole_and_inside_the_picture(figure, reports):

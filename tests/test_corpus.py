@@ -117,8 +117,8 @@ DEMO_MISCONCEPTIONS = {
     "ines": ("update_params", "update in place"),
     "jonas": ("train", "loss recorded after the update"),
     "leo": ("train", "lesson's numbers written in"),
-    "mia": (classreport.ANY_FUNCTION, "not implemented"),
-    "kim": (classreport.ANY_FUNCTION, "not implemented"),
+    "mia": (classreport.ANY_FUNCTION, ", ".join(contract.FUNCTIONS) + " not implemented"),
+    "kim": (classreport.ANY_FUNCTION, ", ".join(contract.FUNCTIONS) + " not implemented"),
 }
 
 

@@ -92,3 +92,33 @@ def test_check_prints_a_table_students_can_read(tmp_path, env):
     assert "l2_loss" in result.stdout and "FAILED" in result.stdout
     assert "twice too large" in result.stdout and "Is the loss sum((outputs - targets) ** 2) / 2 / n?" in result.stdout
     assert "def test_" not in result.stdout and "assert " not in result.stdout
+
+
+def test_check_shows_progress_on_a_terminal_while_a_function_hangs(tmp_path, env):
+    """On a terminal, does `check` show which function it is checking while that one hangs, before the table?"""
+    import os
+    import pty
+    from samples import build
+    path = build.write(build.notebook({"train": "def train(inputs, targets, weights, bias, learning_rate=0.01, "
+                                                "n_iterations=100):\n    while True:\n        pass\n"}),
+                       tmp_path / "simple_nn.ipynb")
+    leader, follower = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "autograder", "check", str(path), "--timeout", "1"],
+                               cwd=ROOT, env={**env, "COLUMNS": "100"}, stdin=subprocess.DEVNULL,
+                               stdout=follower, stderr=follower)
+    os.close(follower)
+    screen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closes when the process ends
+            break
+        if not chunk:
+            break
+        screen += chunk
+    os.close(leader)
+    assert process.wait(timeout=120) == 0
+    text = screen.decode(errors="replace")
+    table = text.index(f"{path}: ")
+    assert "checking train" in text[:table] and "checking generate_data" in text[:table], text[:2000]
+    assert "train timed out after 1 s" in text[table:]

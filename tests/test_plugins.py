@@ -172,3 +172,23 @@ def test_generate_feedback_and_release_feedback_hand_out_the_kits_pages(kit_then
     assert outcome["success"], outcome.get("error")
     [released] = (exchange / "simple-nn" / "feedback").glob("*.html")
     assert released.read_text() == pages["bob"]
+
+
+def test_nbgraders_autograde_warns_only_of_test_cells_the_student_changed(tmp_path):
+    """Does nbgrader's autograde (formgrader's button) say nothing of an untouched notebook's test cells, and still warn of one the student edited?"""
+    from autograder.classwork import gradebook as kit_gradebook
+    from autograder.classwork.course import Course
+    from samples import build
+    edited = build.notebook()
+    [cell] = [c for c in edited["cells"] if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "test_predict"]
+    cell["source"] = "print('predict passes the visible checks.')\n"
+    root = course.make(tmp_path / "checksums", {"alice": build.notebook(), "eddie": edited})
+    kit_gradebook.ensure_assignment(Course(root))
+    api = formgrader_api(root)
+    logs = {}
+    for student in ("alice", "eddie"):
+        outcome = api.autograde(contract.ASSIGNMENT, student)
+        assert outcome["success"], outcome.get("error")
+        logs[student] = outcome["log"]
+    assert "Attribute 'checksum'" not in logs["alice"], logs["alice"]
+    assert logs["eddie"].count("Attribute 'checksum'") == 1 and "test_predict" in logs["eddie"], logs["eddie"]

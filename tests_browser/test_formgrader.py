@@ -4,95 +4,34 @@ verdicts, no hidden tests and the student's plots, and the grade given to its
 written answer is in `nbgrader export`.
 
 Run with `make browser-test` (not part of `make test`: it needs Debian's
-chromium and chromium-driver). Screenshots go to a temporary folder, never
-into the repository; the test prints where.
+chromium and chromium-driver). Screenshots go to a folder outside the
+repository (SCREENSHOTS=folder, or a temporary one); the run prints where.
 """
 import csv
-import os
-import shutil
-import socket
 import subprocess
-import sys
-import tempfile
 import time
-import urllib.request
-from pathlib import Path
 
 import pytest
+from conftest import jupyter, read_requests, tool_env
 
 from autograder.classwork import classgrade
 from autograder import contract
 from autograder.classwork.course import Course
 from samples import build, course
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 WRITTEN_SCORE = 2  # of the written answer's 3 points, given by hand below
-
-
-def tool_env():
-    env = dict(os.environ)
-    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
-    return env
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+MATHJAX_SECONDS = 60
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """A graded course (alice, and omar's notebook saved as my_network.ipynb) served by Jupyter with formgrader."""
-    if not (CHROMIUM and CHROMEDRIVER):
-        pytest.fail("this test needs Debian's chromium and chromium-driver: apt-get install chromium chromium-driver")
     root = course.make(tmp_path_factory.mktemp("formgrader"), {
         "alice": build.notebook(written=build.WRITTEN),
         "omar": {"my_network.ipynb": build.notebook(written=build.WRITTEN)}})
     classgrade.autograde(Course(root), progress=False)
-    port = free_port()
-    log = (root / "jupyter.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "server", "--no-browser", "--allow-root", f"--port={port}",
-         # No token: the browser's API calls carry no login cookie, and the server listens on localhost only.
-         "--ip=127.0.0.1", "--IdentityProvider.token=", f"--ServerApp.root_dir={root}"],
-        cwd=root, env=tool_env(), stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/api/status", timeout=2)
-            break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                pytest.fail(f"Jupyter did not start; see {root / 'jupyter.log'}")
-            time.sleep(0.5)
-    yield root, base
-    process.terminate()
-    process.wait(timeout=30)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.implicitly_wait(20)
-    yield driver
-    driver.quit()
-
-
-@pytest.fixture(scope="module")
-def screenshots():
-    folder = Path(tempfile.mkdtemp(prefix="simple-nn-screenshots-"))
-    print(f"screenshots in {folder}")
-    return folder
+    with jupyter(root) as base:
+        yield root, base
 
 
 def submission_id(root, student):
@@ -120,6 +59,13 @@ def test_formgrader_grades_the_renamed_submission(server, browser, screenshots):
         (By.TAG_NAME, "body"), "Graded by the kit's hidden checks"))
     assert "BEGIN HIDDEN TESTS" not in browser.page_source
     assert "data:image/png;base64," in browser.page_source  # the student's training plots
+    # The lesson's math, typeset by the MathJax this server serves: no CDN is reachable from here.
+    WebDriverWait(browser, MATHJAX_SECONDS).until(lambda driver: driver.execute_script(
+        "return document.querySelectorAll('.MathJax_CHTML, .MathJax, mjx-container').length"))
+    text = browser.find_element(By.TAG_NAME, "body").text
+    assert "$$t = 2x" not in text and "$x$" not in text, "formgrader shows the lesson's math raw"
+    read_requests(browser)
+    assert any("/static/jupyter_server_mathjax/MathJax.js" in url for url in browser.requested)
     score = browser.find_element(By.CSS_SELECTOR, f"input.score#{contract.WRITTEN_ANSWER}")
     score.clear()
     score.send_keys(str(WRITTEN_SCORE), Keys.TAB)  # formgrader saves on change

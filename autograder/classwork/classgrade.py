@@ -21,8 +21,10 @@ from tqdm import tqdm
 
 from ..grade.notebook import UnreadableNotebook, grade_ids
 from ..grade.results import Report
+from ..language import say
 from ..sandbox import Limits
 from . import batch, store
+from .counting import students, submissions
 
 GRADED, UNREADABLE, FAILED, MISSING = "graded", "unreadable", "grader_failure", "missing"
 
@@ -54,13 +56,16 @@ class Summary:
 
     def lines(self, course):
         unchanged = self.students - self.graded_now - len(self.repaired)
-        repaired = f", {len(self.repaired)} repaired" if self.repaired else ""
-        lines = [f"{course.assignment}: {self.students} submissions, {self.graded_now} graded now, "
-                 f"{unchanged} unchanged{repaired} ({self.seconds:.1f} s)"]
+        values = dict(assignment=course.assignment, submissions=submissions(self.students),
+                      graded=self.graded_now, unchanged=unchanged, repaired=len(self.repaired), seconds=self.seconds)
+        lines = [say("{assignment}: {submissions}, {graded} graded now, {unchanged} unchanged, {repaired} repaired "
+                     "({seconds:.1f} s)", **values) if self.repaired else
+                 say("{assignment}: {submissions}, {graded} graded now, {unchanged} unchanged ({seconds:.1f} s)",
+                     **values)]
         if self.scores:
-            lines.append(f"  automatic points   mean {statistics.mean(self.scores):.1f}, "
-                         f"median {statistics.median(self.scores):g} (of {self.max_score:g}, "
-                         f"{len(self.scores)} students)")
+            lines.append("  " + say("automatic points   mean {mean:.1f}, median {median:g} (of {points:g}, {students})",
+                                    mean=statistics.mean(self.scores), median=statistics.median(self.scores),
+                                    points=self.max_score, students=students(len(self.scores))))
         lines.append(f"  flagged            {len(self.flagged)} (marked for manual grading in the gradebook)")
         lines.append(f"  gradebook          {course.db_url}")
         for student, reasons in sorted(self.flagged.items()):
@@ -74,32 +79,48 @@ class Summary:
 
 def new_record(submission, fingerprint, kit, outcome, expected_cells):
     """The stored record of one graded submission (whose bytes had this fingerprint
-    when grading started), with the reasons to flag it."""
+    when grading started), with the reasons to flag it: for the instructor ("flags")
+    and, in the second person, for the student's feedback page ("flags_for_student")."""
     record = {"student": submission.student, "kit": kit, "submission": fingerprint,
               "notebook": submission.notebook.name if submission.notebook else None,
               "outcome": GRADED, "message": None, "report": None, "recorded": None}
-    flags = [submission.problem] if submission.problem else []
+    flags, for_student = [], []
+
+    def flag(reason, to_student):
+        flags.append(reason)
+        for_student.append(to_student)
+
+    if submission.problem:
+        flag(submission.problem, submission.problem_for_student or submission.problem)
     if submission.notebook is None:
         record["outcome"] = MISSING
     elif isinstance(outcome, batch.Unreadable):
         record.update(outcome=UNREADABLE, message=outcome.message)
-        flags.append(outcome.message.partition(": ")[2])
+        why = outcome.message.partition(": ")[2]
+        flag(why, say("your notebook could not be read ({why}): open it in Jupyter, save it and hand it in again",
+                      why=why))
     elif isinstance(outcome, batch.GraderFailure):
         record.update(outcome=FAILED, message=outcome.message)
-        flags.append("the kit failed on this submission (see the record in trusted/)")
+        flag("the kit failed on this submission (see the record in trusted/)",
+             say("the grader failed on your notebook (not your fault): your instructor will grade it by hand"))
     else:
         record["report"] = outcome.to_dict()
         if outcome.grader_errors:
-            flags.append("the kit failed on some checks (see the record in trusted/)")
+            flag("the kit failed on some checks (see the record in trusted/)",
+                 say("the grader failed on some checks (not your fault): your instructor will look at them"))
         if outcome.incidents:
-            flags.append("the student's code misbehaved in the sandbox: " + "; ".join(outcome.incidents))
+            flag("the student's code misbehaved in the sandbox: " + "; ".join(outcome.incidents),
+                 say("some of your functions hung, crashed, exited Python or left processes running while they were "
+                     "checked: the table below says which"))
         try:
             missing = sorted(expected_cells - grade_ids(submission.notebook))
         except UnreadableNotebook:
             missing = []
         if missing:
-            flags.append("cells deleted or their nbgrader metadata removed: " + ", ".join(missing))
-    record["flags"] = flags
+            flag("cells deleted or their nbgrader metadata removed: " + ", ".join(missing),
+                 say("cells the notebook needs were deleted or lost their nbgrader metadata ({cells}): your "
+                     "instructor will check them", cells=", ".join(missing)))
+    record["flags"], record["flags_for_student"] = flags, for_student
     return record
 
 
@@ -163,6 +184,10 @@ def _write_grade(course, record, report, was_flagged):
             return reasons
         except gradebook.RecordError as error:
             reasons.append(str(error))
+            to_student = say("your notebook could not be put into the gradebook automatically: your instructor "
+                             "will grade it by hand")
+            if to_student not in record.setdefault("flags_for_student", []):
+                record["flags_for_student"].append(to_student)
     gradebook.record_directly(course, record["student"], report, reasons)
     return reasons
 

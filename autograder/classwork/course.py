@@ -1,6 +1,7 @@
 """An nbgrader course on disk: its settings, its submissions, and where the
 kit keeps what it makes (trusted results, feedback, the class report)."""
 import copy
+import difflib
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +11,7 @@ from traitlets.config.loader import PyFileConfigLoader
 
 from .. import contract
 from ..grade.notebook import find_submitted
+from ..language import say
 
 CONFIG_FILE = "nbgrader_config.py"
 # The kit's own folders in the course root, beside nbgrader's.
@@ -26,6 +28,7 @@ class Submission:
     student: str
     notebook: Path | None  # the notebook to grade, if there is one
     problem: str | None = None  # why it needs a human look before grading even starts
+    problem_for_student: str | None = None  # the same, said to the student
 
     def fingerprint(self):
         """A digest of the submitted notebook's name and bytes (or of its absence):
@@ -60,8 +63,27 @@ class Course:
         self.db_url = settings.get("db_url", "") or f"sqlite:///{self.root / 'gradebook.db'}"
         self._structure = settings.get("directory_structure", "{nbgrader_step}/{student_id}/{assignment_id}")
         if not (self.root / self.source_directory / assignment).is_dir():
-            raise CourseError(f"{self.root} has no {self.source_directory}/{assignment}/: "
-                              "run this from the course root (where nbgrader_config.py is)")
+            raise CourseError(self._no_such_assignment())
+
+    def _no_such_assignment(self):
+        """Why there is no assignment of that name here: a course root without it
+        (a typo: say which there are), or not a course root at all."""
+        source = self.root / self.source_directory
+        if not (self.root / CONFIG_FILE).is_file() and not source.is_dir():
+            return say("{root} is not a course root (it has no {config} and no {source}/): run this from the "
+                       "course root, the folder where nbgrader_config.py is", root=str(self.root), config=CONFIG_FILE,
+                       source=self.source_directory)
+        known = sorted(entry.name for entry in source.iterdir() if entry.is_dir()) if source.is_dir() else []
+        close = difflib.get_close_matches(self.assignment, known, n=1)
+        if close:
+            return say("there is no assignment {assignment} in {source}/: did you mean {close}?",
+                       assignment=self.assignment, source=self.source_directory, close=close[0])
+        if known:
+            return say("there is no assignment {assignment} in {source}/; the course has {known}",
+                       assignment=self.assignment, source=self.source_directory, known=", ".join(known))
+        return say("there is no assignment {assignment}: {source}/ holds no assignment yet (each is a folder "
+                   "{source}/<assignment>/ with its notebook)", assignment=self.assignment,
+                   source=self.source_directory)
 
     def coursedir(self, **settings):
         """nbgrader's CourseDirectory for this course (with extra settings, e.g. student_id)."""
@@ -93,10 +115,14 @@ class Course:
     def _submission(self, student, folder):
         found = find_submitted(folder)
         if found is None:
-            return Submission(student, None, f"no notebook submitted (expected {contract.NOTEBOOK})")
+            return Submission(student, None, f"no notebook submitted (expected {contract.NOTEBOOK})",
+                              say("you handed in no notebook (the assignment's is {expected})",
+                                  expected=contract.NOTEBOOK))
         if found.name != contract.NOTEBOOK:
             return Submission(student, found, f"the notebook is named {found.name}, "
-                                              f"not {contract.NOTEBOOK} (graded anyway)")
+                                              f"not {contract.NOTEBOOK} (graded anyway)",
+                              say("your notebook is named {name}, not {expected}: it was graded anyway, but keep "
+                                  "the assignment's name next time", name=found.name, expected=contract.NOTEBOOK))
         return Submission(student, found)
 
     def trusted_result(self, student):

@@ -46,9 +46,11 @@ class Student:
 class _Checks:
     """A pytest plugin: provides the fixtures and records each check's result."""
 
-    def __init__(self, program, limits):
+    def __init__(self, program, limits, progress=None):
         self.program = program
         self.limits = limits
+        self.progress = progress  # called before each check with (checks done, checks in all, its tag)
+        self.total = 0
         self.sandboxes = [Sandbox(program, limits)]
         self.results = []
         self.requires = {}  # (tag, name) -> the checks whose passing its points depend on
@@ -71,7 +73,12 @@ class _Checks:
     def artifacts_fixture(self):
         return self.artifacts
 
+    def pytest_collection_finish(self, session):
+        self.total = len(session.items)
+
     def pytest_runtest_setup(self, item):
+        if self.progress is not None:
+            self.progress(len(self.results), self.total, _tag(item))
         # Each check's calls run in fresh processes: nothing one check's calls
         # leave behind (globals, files, threads) reaches another check.
         for sandbox in self.sandboxes:
@@ -89,7 +96,7 @@ class _Checks:
             self.errors.append(f"collecting {report.nodeid}: {report.longreprtext}")
 
     def _result(self, item, call):
-        tag = item.module.__name__.rpartition(".")[2].removeprefix("test_")
+        tag = _tag(item)
         marker = item.get_closest_marker("points")
         points = marker.args[0] if marker else 1
         question = (item.function.__doc__ or item.name).strip().splitlines()[0]
@@ -114,6 +121,10 @@ class _Checks:
         return result
 
 
+def _tag(item):
+    return item.module.__name__.rpartition(".")[2].removeprefix("test_")
+
+
 # How a call into student code failed, as a cause the class report can count
 # (by the failure's class name, so the sandbox's types stay its own business).
 FAILURE_CAUSES = {
@@ -129,14 +140,15 @@ def failure_cause(failure):
     return FAILURE_CAUSES.get(type(failure).__name__, "fails to run")
 
 
-def grade(path, limits=Limits()):
-    """The Report for the notebook at `path`; raises notebook.UnreadableNotebook."""
+def grade(path, limits=Limits(), progress=None):
+    """The Report for the notebook at `path`; raises notebook.UnreadableNotebook.
+    progress(done, total, tag), if given, is called before each check."""
     started = time.perf_counter()
     warm_up()  # the sandbox's Python starts while the notebook is read and the checks collected
     # The test cells are the instructor's: they import the visible checks (a file beside the
     # notebook, out of the sandbox's reach), and the hidden checks replace them here anyway.
     cells = [cell for cell in notebook.read_code_cells(path) if cell.grade_id not in TEST_CELLS]
-    checks = _Checks(program.build(cells), limits)
+    checks = _Checks(program.build(cells), limits, progress)
     try:
         arguments = [str(CHECKS), "-c", str(CHECKS / "pytest.ini"), "--rootdir", str(CHECKS)]
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):

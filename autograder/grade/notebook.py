@@ -6,6 +6,7 @@ nbformat's import alone costs about 2.8 s here (jsonschema's format
 checkers), more than grading a whole notebook.
 """
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,17 +15,35 @@ from ..language import say
 
 # A notebook this size is not an answer to this assignment; refuse before parsing it.
 MAX_NOTEBOOK_BYTES = 50 * 1024 * 1024
+HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+\S")
 
 
 class UnreadableNotebook(Exception):
     """The file is not a notebook the grader can read; str() is one clear line."""
 
 
+# A cell is named by its first line, cut to this many characters.
+START_CHARS = 40
+
+
 @dataclass(frozen=True)
 class CodeCell:
-    number: int  # 1-based position among all the notebook's cells
+    number: int  # 1-based position among all the notebook's cells (Jupyter shows no such number)
     source: str
     grade_id: str | None
+    heading: str | None = None  # the last heading above it, as the notebook shows it
+
+    @property
+    def place(self):
+        """The cell as a student finds it in Jupyter: its function's cell, or its heading and first line."""
+        if self.grade_id in contract.FUNCTIONS:
+            return say("the cell of {function}", function=self.grade_id)
+        start = next((line.strip() for line in self.source.splitlines() if line.strip()), "")
+        if len(start) > START_CHARS:
+            start = start[:START_CHARS - 1].rstrip() + "…"
+        if self.heading:
+            return say("the cell under “{heading}” that starts with `{start}`", heading=self.heading, start=start)
+        return say("the cell that starts with `{start}`", start=start)
 
 
 def find_submitted(folder, recursive=False):
@@ -41,17 +60,29 @@ def find_submitted(folder, recursive=False):
 
 def read_code_cells(path):
     """The notebook's code cells; raises UnreadableNotebook."""
-    cells = []
+    cells, heading = [], None
     for number, cell in enumerate(_read_cells(path), start=1):
-        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+        source = _source(cell)
+        if source is None:
             continue
-        source = cell.get("source", "")
-        if isinstance(source, list) and all(isinstance(line, str) for line in source):
-            source = "".join(source)
-        if not isinstance(source, str):
-            continue
-        cells.append(CodeCell(number, source, _grade_id(cell)))
+        if cell.get("cell_type") == "markdown":
+            heading = _last_heading(source) or heading
+        elif cell.get("cell_type") == "code":
+            cells.append(CodeCell(number, source, _grade_id(cell), heading))
     return cells
+
+
+def _source(cell):
+    source = cell.get("source", "") if isinstance(cell, dict) else None
+    if isinstance(source, list) and all(isinstance(line, str) for line in source):
+        source = "".join(source)
+    return source if isinstance(source, str) else None
+
+
+def _last_heading(markdown):
+    """The text of the markdown's last heading line (`## 5. Gradients` -> `5. Gradients`), or None."""
+    headings = [line.lstrip("#").strip() for line in markdown.splitlines() if HEADING.match(line)]
+    return headings[-1] if headings else None
 
 
 def grade_ids(path):
@@ -76,6 +107,10 @@ def _read_cells(path):
     except OSError as error:
         raise UnreadableNotebook(say("{path}: cannot be read ({reason})", path=str(path),
                                      reason=error.strerror or str(error))) from None
+    if not raw.strip():  # not a JSON error at line 1, column 1: there is nothing there at all
+        raise UnreadableNotebook(say("{path}: the file is empty ({size} bytes), not a notebook: save the notebook "
+                                     "in Jupyter (File > Save Notebook) and hand it in again",
+                                     path=str(path), size=len(raw)))
     try:
         document = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:

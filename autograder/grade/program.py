@@ -36,6 +36,7 @@ class Definition:
     # A plain assignment (not a function, class or import): if it fails, it was
     # an experiment (`first_rows = inputs[:3]`), not worth a note.
     quiet: bool = False
+    place: str = ""  # the cell as the student finds it (notebook.CodeCell.place)
 
 
 @dataclass
@@ -48,8 +49,9 @@ class Program:
         return self.problems.get(name)
 
 
-def filename(cell_number):
-    return f"<cell {cell_number}>"
+def filename(cell):
+    """The name tracebacks give the cell: how the student finds it (Jupyter numbers no cells)."""
+    return f"<{cell.place}>"
 
 
 def build(cells):
@@ -57,9 +59,9 @@ def build(cells):
     program = Program()
     for cell in cells:
         if len(cell.source) > MAX_CELL_CHARS:
-            _blame(program, cell.source, say("cell {cell} is larger than {kilobytes} kB, so nothing in it was run: "
-                                             "split it, or remove what it does not need",
-                                             cell=cell.number, kilobytes=MAX_CELL_CHARS // 1000))
+            _blame(program, cell.source, say("{cell} is larger than {size} kB, so nothing in it was run: split it, "
+                                             "or remove what it does not need", cell=cell.place,
+                                             size=MAX_CELL_CHARS // 1000))
             continue
         source = python_source(cell.source)
         if source is None:
@@ -67,15 +69,16 @@ def build(cells):
         try:
             tree = ast.parse(source)
         except SyntaxError as error:
-            _blame(program, cell.source, say("cell {cell} has a syntax error on line {line} ({reason}), so nothing "
-                                             "in it could be run", cell=cell.number, line=error.lineno,
-                                             reason=error.msg))
+            _blame(program, cell.source, say("{cell} has a syntax error on line {line} ({error}), so nothing in "
+                                             "it could be run", cell=cell.place, line=error.lineno, error=error.msg))
             continue
         except (ValueError, RecursionError, MemoryError):
-            _blame(program, cell.source, say("cell {cell} is nested too deeply for Python to read, so nothing in "
-                                             "it could be run", cell=cell.number))
+            _blame(program, cell.source, say("{cell} is nested too deeply for Python to read, so nothing in it "
+                                             "could be run", cell=cell.place))
             continue
-        name = filename(cell.number)
+        name = filename(cell)
+        if name in program.sources:  # two cells alike (a copied cell): tracebacks still tell them apart
+            name = f"{name[:-1]} #{sum(1 for other in program.sources if other.startswith(name[:-1]))}>"
         program.sources[name] = source
         for node in tree.body:
             if not is_definition(node):
@@ -85,15 +88,14 @@ def build(cells):
                 code = marshal.dumps(compile(ast.Module(body=[node], type_ignores=[]), name, "exec", dont_inherit=True))
             except (SyntaxError, ValueError) as error:
                 _blame(program, ast.get_source_segment(source, node) or "",
-                       say("cell {cell}, line {line}: {reason}", cell=cell.number, line=line, reason=str(error)))
+                       say("{cell}, line {line}: {error}", cell=cell.place, line=line, error=str(error)))
                 continue
             except (RecursionError, MemoryError):
                 _blame(program, ast.get_source_segment(source, node) or "",
-                       say("cell {cell}, line {line}: nested too deeply for Python to compile", cell=cell.number,
-                           line=line))
+                       say("{cell}, line {line}: nested too deeply for Python to compile", cell=cell.place, line=line))
                 continue
             quiet = isinstance(node, (ast.Assign, ast.AnnAssign)) and not isinstance(node.value, ast.Lambda)
-            program.definitions.append(Definition(cell.number, line, defined_names(node), code, quiet))
+            program.definitions.append(Definition(cell.number, line, defined_names(node), code, quiet, cell.place))
     return program
 
 

@@ -1,6 +1,7 @@
 """Reports as text: the self-check table for students, one line per check for graders."""
 import textwrap
 
+from ..language import say
 from .results import PASSED
 
 WIDTH = 100
@@ -12,9 +13,15 @@ def table(report):
     for tag, (score, points, failed) in report.by_tag().items():
         status = "ok" if not failed else "FAILED"
         lines.append(f"  {tag:<18} {score:>3g} / {points:<3g} {status}")
-        for check in failed:
-            lines.append(f"      - {check.question}")
-            lines.extend(_indented(check.message, "        "))
+        every = sum(1 for check in report.checks if check.tag == tag)
+        for message, checks in same_reason(failed):
+            if len(checks) == every > 1:
+                # One reason fails every check of the function (not written yet, a syntax error):
+                # said once, without the questions it leaves unanswered.
+                lines.extend(_indented(say("All {count} checks: {reason}", count=every, reason=message), "      "))
+                continue
+            lines.extend(f"      - {check.question}" for check in checks)
+            lines.extend(_indented(message, "        "))
     if report.notes:
         lines += ["", "Problems running your notebook's definitions:"]
         for note in report.notes:
@@ -22,6 +29,14 @@ def table(report):
     if report.grader_errors:
         lines += ["", "The grader itself failed on some checks (not your fault): please report it."]
     return "\n".join(lines)
+
+
+def same_reason(failed):
+    """[(message, [failed checks with that message])], in the order the messages first come."""
+    groups = {}
+    for check in failed:
+        groups.setdefault(check.message, []).append(check)
+    return list(groups.items())
 
 
 def check_lines(report):
@@ -39,5 +54,7 @@ def _indented(text, first, rest=None):
         wrapped = textwrap.wrap(paragraph, WIDTH - len(first), drop_whitespace=False,
                                 replace_whitespace=False) or [""]
         for index, line in enumerate(wrapped):
-            out.append((first if number == 0 and index == 0 else rest) + line.rstrip())
+            # A paragraph keeps its own indentation (a traceback's); the lines it wraps onto do not.
+            line = line.rstrip() if index == 0 else line.strip()
+            out.append((first if number == 0 and index == 0 else rest) + line)
     return out

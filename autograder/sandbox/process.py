@@ -284,7 +284,7 @@ def protections_in_force(limits=Limits()):
 
 
 def _where(definition):
-    return f"cell {definition.cell}, line {definition.line}"
+    return f"{definition.place or f'cell {definition.cell}'}, line {definition.line}"
 
 
 def _text(value, limit):

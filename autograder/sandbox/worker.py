@@ -228,7 +228,7 @@ def _failure(error):
 def _student_traceback(error):
     """The traceback's frames in student code only: the grader's own never show."""
     try:
-        frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.startswith("<cell ")]
+        frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.startswith("<the cell ")]
         text = "".join(traceback.format_list(frames[-8:]))
     except BaseException:  # noqa: BLE001
         text = ""
