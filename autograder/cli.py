@@ -81,6 +81,8 @@ def _service_verbs(verbs):
                        help="the longest one check may take on a worker (default %(default)g)")
     serve.add_argument("--max-upload", type=float, default=settings.DEFAULT_MAX_UPLOAD_BYTES / 2**20, metavar="MB",
                        help="the largest notebook accepted (default %(default)g MB)")
+    serve.add_argument("--read-timeout", type=float, default=settings.DEFAULT_READ_SECONDS, metavar="SECONDS",
+                       help="how long a client may take to send its notebook (default %(default)g)")
     serve.add_argument("--prefix", default="", help="serve under this path, e.g. /services/simple-nn-check")
     serve.add_argument("--proxy", action="append", default=[], metavar="ADDRESS",
                        help="a reverse proxy whose X-Forwarded-For is believed (repeatable)")

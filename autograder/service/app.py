@@ -35,9 +35,11 @@ REFUSED = "refused"
 
 
 class Refusal(Exception):
-    def __init__(self, status, message, retry_after=None):
+    """An answer other than a verdict. drain: the client may still be sending its notebook."""
+
+    def __init__(self, status, message, retry_after=None, drain=True):
         super().__init__(message)
-        self.status, self.message, self.retry_after = status, message, retry_after
+        self.status, self.message, self.retry_after, self.drain = status, message, retry_after, drain
 
     def response(self):
         document = {"status": REFUSED, "error": str(self.message)}
@@ -93,7 +95,7 @@ class Service:
             if len(self.running) > self.settings.max_waiting:
                 raise Refusal(503, say("The check service is busy: try again in a minute."), 60)
             data = await self._body(request)
-            name = _UNPRINTABLE.sub("", request.query_params.get("name", "notebook.ipynb"))[:MAX_NAME]
+            name = notebook_name(request.query_params.get("name", ""))
             sha256 = hashlib.sha256(data).hexdigest()
             attempt = await asyncio.to_thread(self.db.start, student, address, name, sha256, self.workers.kind)
             release = False  # from here on the check releases its student when it is done
@@ -156,7 +158,7 @@ class Service:
         declared = request.headers.get("content-length")
         too_large = Refusal(413, say("Your notebook is larger than the {size} the service accepts: clear its "
                                      "outputs (Edit > Clear Outputs of All Cells), save it and check again.",
-                                     size=_size(limit)))
+                                     size=_size(limit)), drain=False)
         if declared is not None and declared.isdigit() and int(declared) > limit:
             raise too_large
         chunks, size = [], 0
@@ -164,15 +166,21 @@ class Service:
             async with asyncio.timeout(self.settings.read_seconds):
                 async for chunk in request.stream():
                     size += len(chunk)
-                    if size > limit:
+                    if size > 2 * limit:
                         raise too_large
-                    chunks.append(chunk)
+                    if size <= limit:
+                        chunks.append(chunk)
+            if size > limit:
+                # Read (and dropped) up to twice the limit, so that a client sending a notebook
+                # a little too large reads this answer rather than a reset connection.
+                raise too_large
         except ClientDisconnect:
             raise Refusal(400, say("Your notebook did not arrive whole: the connection closed while it was "
-                                   "being sent.")) from None
+                                   "being sent."), drain=False) from None
         except TimeoutError:
             raise Refusal(408, say("Your notebook took longer than {seconds:g} s to arrive: check your "
-                                   "connection and try again.", seconds=self.settings.read_seconds)) from None
+                                   "connection and try again.", seconds=self.settings.read_seconds),
+                          drain=False) from None
         if not size:
             raise Refusal(400, say("No notebook arrived: send the notebook's file as the request's body."))
         return b"".join(chunks)
@@ -193,6 +201,8 @@ class Service:
         status, document, outcome_name, score, max_score, found = answer.of(outcome, language)
         if outcome_name == attempts.GRADER_FAILED:
             LOG.error("attempt %s: the grader failed: %s", attempt, getattr(outcome, "message", outcome))
+        for error in getattr(outcome, "grader_errors", ()):
+            LOG.error("attempt %s: the grader failed on a check: %s", attempt, error)
         await asyncio.to_thread(self.db.finish, attempt, outcome_name, score, max_score, found,
                                 asyncio.get_running_loop().time() - started)
         return status, document
@@ -200,7 +210,7 @@ class Service:
     async def _refuse(self, request, refusal):
         """The refusal, after reading what the client still sends (bounded), so that it reads the answer."""
         declared = request.headers.get("content-length", "")
-        if refusal.status != 413 and declared.isdigit() and int(declared) <= self.settings.max_upload_bytes:
+        if refusal.drain and declared.isdigit() and int(declared) <= self.settings.max_upload_bytes:
             try:
                 async with asyncio.timeout(DRAIN_SECONDS):
                     async for _ in request.stream():
@@ -208,6 +218,11 @@ class Service:
             except Exception:  # noqa: BLE001 (a client that has gone or stalls: the refusal stands)
                 pass
         return refusal.response()
+
+
+def notebook_name(given):
+    """The client's name for its notebook as a bounded, printable line (it is echoed to the client and stored)."""
+    return _UNPRINTABLE.sub("", given)[:MAX_NAME] or "notebook.ipynb"
 
 
 async def _disconnected(request):

@@ -11,7 +11,9 @@ import secrets
 
 from ..language import say
 
-TOKEN_BYTES = 24  # 192 random bits, as URL-safe text of 32 characters
+# 192 random bits, as 48 hex digits: nothing a shell, a URL or a CSV file reads specially, and no
+# leading "-" that a command line would take for an option.
+TOKEN_BYTES = 24
 COLUMNS = ("student", "first_name", "last_name", "email", "token")
 
 
@@ -20,7 +22,7 @@ class TokenError(Exception):
 
 
 def new_token():
-    return secrets.token_urlsafe(TOKEN_BYTES)
+    return secrets.token_hex(TOKEN_BYTES)
 
 
 def class_list(gradebook_url):

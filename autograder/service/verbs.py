@@ -28,8 +28,8 @@ def _serve(args, limits):
     config = settings.Settings(
         host=args.host, port=args.port, db_url=args.db, rate=settings.parse_rate(args.rate),
         anonymous=settings.parse_rate(args.anonymous, "--anonymous") if args.anonymous else None,
-        max_upload_bytes=int(args.max_upload * 2**20), time_limit=args.time_limit, workers=args.workers,
-        broker=args.broker, prefix=args.prefix, proxies=tuple(args.proxy), limits=limits)
+        max_upload_bytes=int(args.max_upload * 2**20), read_seconds=args.read_timeout, time_limit=args.time_limit,
+        workers=args.workers, broker=args.broker, prefix=args.prefix, proxies=tuple(args.proxy), limits=limits)
     return serve.run(config)
 
 
