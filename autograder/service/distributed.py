@@ -13,13 +13,14 @@ waits for it any more.
 """
 import asyncio
 import base64
+import logging
 import socket
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import celery.exceptions
 from celery import Celery
-from celery.signals import worker_process_init
+from celery.signals import worker_process_init, worker_ready
 
 from ..classwork import batch
 from ..language import say
@@ -33,6 +34,12 @@ KIND = "celery"
 REDELIVERY_MARGIN = 30.0
 # How often a waiting caller looks at whether its client has gone.
 POLL_SECONDS = 0.5
+# How often each worker hands the checks of vanished workers (unacknowledged past the visibility
+# timeout) back to the queue. Kombu's own Redis transport does it only every tenth 10-second tick,
+# so a check of a dead machine would wait up to 100 s more than the timeout.
+RESTORE_SECONDS = 5.0
+RESTORE_BATCH = 100
+LOG = logging.getLogger("autograder.service")
 # What a worker machine may take at once: one check per process, no more, so
 # that a check waits in Redis for the first free process on any machine
 # rather than behind another check on a busy one.
@@ -63,11 +70,26 @@ def _warm(**_):
     job.warm()
 
 
+def _restore_forever(app):
+    """Put checks that a vanished worker took, and never acknowledged, back in the queue."""
+    connection = None
+    while True:
+        threading.Event().wait(RESTORE_SECONDS)
+        try:
+            connection = connection or app.connection_for_read()
+            connection.default_channel.qos.restore_visible(num=RESTORE_BATCH, interval=1)
+        except Exception as error:  # noqa: BLE001 (Redis may be restarting: try again next time)
+            LOG.warning("could not restore unacknowledged checks: %s", error)
+            connection = None
+
+
 def work(broker, concurrency=None, name=None, time_limit=settings.DEFAULT_TIME_LIMIT, visibility_timeout=None,
          loglevel="INFO"):
     """Run a worker until it is stopped (the `worker` verb)."""
     app = celery_app(broker, time_limit, visibility_timeout)
     worker_process_init.connect(_warm, weak=False)  # each process warms once, before its first check
+    worker_ready.connect(lambda **_: threading.Thread(target=_restore_forever, args=(app,), daemon=True,
+                                                      name="restore").start(), weak=False)
     argv = ["worker", "--pool=prefork", f"--loglevel={loglevel}", f"--prefetch-multiplier={PREFETCH}",
             "--without-gossip", "--without-mingle", "-O", "fair",
             f"--hostname={name or 'simple-nn@' + socket.gethostname()}"]
