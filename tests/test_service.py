@@ -31,7 +31,7 @@ import serviceparts
 from conftest import RELEASE
 from samples import build, corpus
 
-STUDENTS = ("ada", "ben", "cara", "dan", "eve", "finn", "gus", "hana", "ivo", "jo", "kim")
+STUDENTS = ("ada", "ben", "cara", "dan", "eve", "finn", "gus", "hana", "ivo", "jo", "kim", "lea")
 RATE = 2  # checks per student per hour
 ANONYMOUS = 1  # checks per address per hour
 MAX_UPLOAD_MB = 1
@@ -266,7 +266,8 @@ def test_a_flood_is_refused_before_anything_is_read(course):
 
 def test_every_attempt_is_recorded_and_exported(course, env):
     """Does the CSV export hold every accepted check: who, when, the notebook's hash, points and causes?"""
-    rows = [row for row in exported(course, env) if row["student"] == "ada"]
+    assert [check(course, data, "lea")[0] for data in (WRONG, CORRECT)] == [200, 200]
+    rows = [row for row in exported(course, env) if row["student"] == "lea"]
     assert [(row["sha256"], row["score"], row["max_score"]) for row in rows] == [
         (serviceparts.sha256(WRONG), "23", "30"), (serviceparts.sha256(CORRECT), "30", "30")]
     assert "compute_gradients: gradient n times too large" in rows[0]["causes"] and rows[1]["causes"] == ""

@@ -47,7 +47,7 @@ form.addEventListener("submit", async (event) => {
 _STYLE = ("body{font-family:system-ui,sans-serif;max-width:52em;margin:2em auto;padding:0 1em;line-height:1.4}"
           "label{display:block;margin:.8em 0 .2em}input[type=password]{width:24em}"
           "button{margin-top:1em;padding:.4em 1.2em}"
-          "pre{background:#f6f6f6;padding:1em;white-space:pre-wrap;min-height:3em}"
+          "pre{background:#f6f6f6;padding:1em;white-space:pre;overflow-x:auto;min-height:3em}"
           ".refused{border-left:4px solid #c44e52}.graded{border-left:4px solid #4c72b0}")
 
 
