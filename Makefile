@@ -62,8 +62,9 @@ browser-test: $(BROWSER_STAMP)
 	    { echo "browser-test needs Debian's chromium and chromium-driver: apt-get install chromium chromium-driver"; exit 2; }
 	$(VENV)/bin/python -m pytest tests_browser -s
 
+# BENCH=--only-service: the check service's part alone (bench/service.py, about 25 minutes).
 bench: $(STAMP)
-	$(VENV)/bin/python -m bench
+	$(VENV)/bin/python -m bench $(BENCH)
 
 # Regenerates release/ from source/ with the real nbgrader (without --force it
 # silently keeps a stale release).
