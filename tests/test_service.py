@@ -14,6 +14,7 @@ import http.client
 import io
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -23,15 +24,18 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+import itertools
+
 import nbformat
 import pytest
+from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
 from nbclient import NotebookClient
 
 import serviceparts
 from conftest import RELEASE
 from samples import build, corpus
 
-STUDENTS = ("ada", "ben", "cara", "dan", "eve", "finn", "gus", "hana", "ivo", "jo", "kim", "lea")
+STUDENTS = ("ada", "ben", "cara", "dan", "eve", "finn", "gus", "hana", "ivo", "jo", "kim", "lea", "mo")
 RATE = 2  # checks per student per hour
 ANONYMOUS = 1  # checks per address per hour
 MAX_UPLOAD_MB = 1
@@ -204,6 +208,25 @@ def test_bad_input_gets_a_clear_refusal(course, env):
     assert outcomes == ["unreadable"]  # only the picture reached a worker
 
 
+ADDRESSES = (f"192.0.2.{number}" for number in itertools.count(100))
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.sampled_from(
+                        ["cells", "cell_type", "source", "metadata", "nbformat", "x"]), inner, max_size=4),
+                    max_leaves=12)
+
+
+@hypothesis_settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.binary(max_size=3000) | JSON.map(lambda value: json.dumps(value).encode()))
+def test_whatever_is_sent_the_answer_is_a_verdict_or_one_clear_refusal(course, body):
+    """For any body at all (bytes, JSON that is not a notebook), is the answer a verdict or a 4xx with one
+    sentence, and never the service's own failure?"""
+    status, answer, _ = check(course, body, address=next(ADDRESSES))
+    if status == 200:
+        assert answer["text"].startswith("simple_nn.ipynb: ")
+    else:
+        assert status in (400, 422) and answer["error"] and "\n" not in answer["error"], (status, answer)
+
+
 def _chunked(course, student, data):
     parts = urllib.parse.urlsplit(course["url"])
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
@@ -276,6 +299,20 @@ def test_every_attempt_is_recorded_and_exported(course, env):
     assert "attempts written" in cli("attempts", "--db", course["db"], "--out", str(out), env=env,
                                      cwd=course["folder"]).stdout
     assert out.read_text().splitlines()[0].startswith("id,student,address,at,notebook,sha256")
+
+
+def test_the_class_report_shows_the_attempts_and_the_mistakes_fixed(course, env, tmp_path):
+    """Does `report --attempts` add the picture of checks over time and the table of mistakes, with a mistake
+    counted as fixed for a student whose later check no longer makes it?"""
+    assert [check(course, data, "mo")[0] for data in (WRONG, CORRECT)] == [200, 200]
+    shutil.copytree(RELEASE.parent.parent.parent / "source", tmp_path / "source")
+    shutil.copy(RELEASE.parent.parent.parent / "nbgrader_config.py", tmp_path)
+    result = cli("report", "simple_nn", "--attempts", course["db"], env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    folder = tmp_path / "reports" / "simple_nn"
+    assert (folder / "attempts-over-time.png").read_bytes().startswith(b"\x89PNG")
+    rows = {(row["function"], row["mistake"]): row for row in csv.DictReader((folder / "fixed-mistakes.csv").open())}
+    assert "mo" in rows[("compute_gradients", "gradient n times too large")]["who_fixed_it"].split()
 
 
 def _check_cell():

@@ -143,19 +143,22 @@ def test_tokens_are_issued_once_and_renewed_on_demand(database, tmp_path):
 
 
 def test_attempts_are_counted_and_exported(database):
-    """Are cancelled checks left out of a student's count, and every attempt in the CSV export?"""
+    """Are checks dropped before they ran, or failed by the grader, left out of a student's count, and every
+    attempt in the CSV export?"""
     start = attempts.now() - datetime.timedelta(seconds=1)
     graded = database.start("ada", "127.0.0.1", "simple_nn.ipynb", "ab" * 32, "embedded")
     database.finish(graded, attempts.GRADED, 23, 30, [["predict", "bias missing"]], 1.5)
     cancelled = database.start("ada", "127.0.0.1", "simple_nn.ipynb", "cd" * 32, "embedded")
     database.finish(cancelled, attempts.CANCELLED)
+    failed = database.start("ada", "127.0.0.1", "simple_nn.ipynb", "cd" * 32, "embedded")
+    database.finish(failed, attempts.GRADER_FAILED)
     database.start(None, "192.0.2.1", "x.ipynb", "ef" * 32, "celery")
     assert len(database.recent(start, "ada")) == 1 and len(database.recent(start, None, "192.0.2.1")) == 1
     out = io.StringIO()
-    assert database.export(out) == 3
+    assert database.export(out) == 4
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert rows[0]["causes"] == "predict: bias missing" and rows[0]["score"] == "23"
-    assert [row["outcome"] for row in rows] == ["graded", "cancelled", "running"]
+    assert [row["outcome"] for row in rows] == ["graded", "cancelled", "grader_failed", "running"]
 
 
 def test_the_report_counts_mistakes_fixed_along_the_way(database, tmp_path):

@@ -91,10 +91,13 @@ class Database:
                 causes=json.dumps(found_causes) if found_causes is not None else None))
 
     def recent(self, since, student=None, address=None):
-        """When the checks counted against a student (or, anonymous, an address) since `since` were accepted, oldest first."""
+        """When the checks counted against a student (or, anonymous, an address) since `since` were accepted,
+        oldest first."""
         condition = attempts.c.student == student if student is not None else sa.and_(
             attempts.c.student.is_(None), attempts.c.address == address)
-        query = (sa.select(attempts.c.at).where(condition, attempts.c.at > since, attempts.c.outcome != CANCELLED)
+        # A check dropped before it ran, or one the grader failed on, is not the student's to pay for.
+        query = (sa.select(attempts.c.at).where(condition, attempts.c.at > since,
+                                                attempts.c.outcome.not_in([CANCELLED, GRADER_FAILED]))
                  .order_by(attempts.c.at))
         with self.engine.connect() as connection:
             return [row.at for row in connection.execute(query)]

@@ -206,7 +206,8 @@ def grade_many(broker, paths, jobs=None, limits=Limits(), time_limit=settings.DE
             with open(path, "rb") as file:
                 data = file.read()
         except OSError as error:
-            unreadable.append((path, batch.Unreadable(f"{path}: cannot be read ({error.strerror or error})")))
+            unreadable.append((path, batch.Unreadable(str(say("{path}: cannot be read ({why})", path=path,
+                                                              why=error.strerror or error)))))
             continue
         sent[app.send_task(TASK, args=_arguments(path, data, limits)).id] = path
     return _finished(app, sent, unreadable, time_limit)

@@ -96,7 +96,7 @@ def bins(rows):
 
 def picture(rows):
     """Checks per bar (left) and their mean points (right), on whole-number axes."""
-    figure, (left, right) = plt.subplots(1, 2, figsize=(14, 4.5), layout="constrained")
+    figure, (left, right) = plt.subplots(1, 2, figsize=(14, 4.5), layout="constrained", sharex=True)
     graded = [row for row in rows if row["outcome"] == attempts.GRADED]
     if rows:
         start, width = bins(rows)
@@ -112,6 +112,7 @@ def picture(rows):
         slots = sorted(points)
         right.plot([slot + width / 2 for slot in slots], [sum(points[s]) / len(points[s]) for s in slots],
                    marker="o", color="#c44e52")
+        right.set_ylim(0, max([row["max_score"] or 0 for row in graded] + [1]))
         for axis in (left, right):
             axis.xaxis.set_major_formatter(mdates.ConciseDateFormatter(axis.xaxis.get_major_locator()))
     students = {row["student"] for row in rows if row["student"] is not None}
