@@ -106,7 +106,9 @@ def test_autograde_on_the_workers_grades_as_a_local_autograde_does(cluster, env,
                                 env=env, capture_output=True, text=True, timeout=600)
         assert result.returncode == 3, result.stderr  # cy's notebook is flagged
         results[root] = result.stdout
-    table = lambda text: [line for line in text.splitlines() if not line.startswith(("simple_nn:", "  gradebook"))]  # noqa: E731
+    def table(text):  # the summary but for its timing and the gradebook's path
+        return [line for line in text.splitlines() if not line.startswith(("simple_nn:", "  gradebook"))]
+
     assert table(results[remote]) == table(results[local])
     assert re.search(r"^ada +30/30$", results[remote], re.M)
     assert re.search(r"^ben +23/30  compute_gradients, pipeline$", results[remote], re.M)

@@ -159,8 +159,8 @@ class Service:
         too_large = Refusal(413, say("Your notebook is larger than the {size} the service accepts: clear its "
                                      "outputs (Edit > Clear Outputs of All Cells), save it and check again.",
                                      size=_size(limit)), drain=False)
-        if declared is not None and declared.isdigit() and int(declared) > limit:
-            raise too_large
+        if declared is not None and declared.isdigit() and int(declared) > 2 * limit:
+            raise too_large  # far too large: not worth reading even to drop it
         chunks, size = [], 0
         try:
             async with asyncio.timeout(self.settings.read_seconds):
