@@ -96,8 +96,9 @@ journey-test: $(STAMP)
 	@test "$$(id -u)" = 0 || { echo "journey-test needs root (it adds Unix users in a private copy of /etc)"; exit 2; }
 	unshare --mount --propagation private $(VENV)/bin/python -m pytest -n 0 tests_journey -s
 
+# BENCH=--only-service: the check service's part alone (bench/service.py, about 25 minutes).
 bench: $(STAMP)
-	$(VENV)/bin/python -m bench
+	$(VENV)/bin/python -m bench $(BENCH)
 
 # Regenerates release/ from source/ with the real nbgrader (without --force it
 # silently keeps a stale release), then the Chinese edition from the English

@@ -1,7 +1,8 @@
 """`python -m autograder VERB ...`: a thin command line over the kit's verbs.
 
 Exit status: 0 the work was done (whatever the scores); 2 the input is not a
-readable notebook (or course); 1 the kit itself failed.
+readable notebook (or course); 1 the kit itself failed; 4 the check service
+refused (token, rate limit).
 """
 import argparse
 import contextlib
@@ -13,7 +14,7 @@ import traceback
 
 from .language import say
 
-GRADED, GRADER_FAILED, BAD_INPUT, FLAGGED = 0, 1, 2, 3
+GRADED, GRADER_FAILED, BAD_INPUT, FLAGGED, REFUSED = 0, 1, 2, 3, 4
 # How often the progress line's clock moves while one check runs.
 PROGRESS_TICK_SECONDS = 0.5
 
@@ -33,6 +34,8 @@ def build_parser():
     check.add_argument("notebook")
     _limits_options(check)
     _language_option(check, "the language to answer in (default: the notebook's edition)")
+    check.add_argument("--server", metavar="URL", help="ask the course's check service instead of checking here")
+    check.add_argument("--token", help="your token for the check service (default: $SIMPLE_NN_CHECK_TOKEN)")
 
     autograde = verbs.add_parser("autograde", help="grade every submission into nbgrader's gradebook",
                                  description="Run from the course root. Exit status 3: some submissions "
@@ -43,6 +46,8 @@ def build_parser():
     autograde.add_argument("--jobs", type=int, metavar="N", help="grading processes (default: every core)")
     autograde.add_argument("--force", action="store_true",
                            help="regrade even submissions whose trusted grade is current (with --student: only theirs)")
+    autograde.add_argument("--broker", metavar="URL",
+                           help="grade on the check service's Celery workers (redis://HOST:6379/0) instead of here")
     _limits_options(autograde)
     _language_option(autograde, "the language of the summary (default: your locale's, else English)")
 
@@ -52,6 +57,8 @@ def build_parser():
         pages = verbs.add_parser(verb, help=text)
         pages.add_argument("assignment")
         pages.add_argument("--db", metavar="URL", help="the gradebook's database URL (default: nbgrader's)")
+    pages.add_argument("--attempts", metavar="URL", help="also the check service's attempts over time, and the "
+                                                         "mistakes fixed along the way (its database URL)")
 
     students = verbs.add_parser("student-config", help="print the nbgrader settings students' Jupyter needs "
                                                        "(the course id and the exchange, from the course's config)")
@@ -63,7 +70,66 @@ def build_parser():
     on_gradescope.add_argument("--root", default="/autograder")
 
     verbs.add_parser("protections", help="which protections for student code hold on this machine")
+    _service_verbs(verbs)
     return parser
+
+
+def _service_verbs(verbs):
+    try:
+        from .service import settings
+    except ImportError:  # a kit without the check service (the Gradescope bundle) has none of its verbs
+        return
+    serve = verbs.add_parser("serve", help="the check service: the hidden checks' verdict over HTTP",
+                             description="See docs/service.md. Run from the course root.")
+    serve.add_argument("--host", default=settings.DEFAULT_HOST, help="the address to listen on (default %(default)s)")
+    serve.add_argument("--port", type=int, default=settings.DEFAULT_PORT, help="default %(default)s; 0: a free one")
+    serve.add_argument("--db", default=settings.DEFAULT_DB, metavar="URL",
+                       help="the attempts and tokens database, any SQLAlchemy URL (default %(default)s)")
+    serve.add_argument("--rate", default=settings.DEFAULT_RATE,
+                       help="checks allowed per student, such as 10/h, 3/10m (default %(default)s)")
+    serve.add_argument("--anonymous", metavar="RATE",
+                       help="also checks without a token, this many per address (such as 3/h); default: none")
+    serve.add_argument("--workers", type=int, metavar="N", help="embedded grading processes (default: every core)")
+    serve.add_argument("--broker", metavar="URL", help="grade on Celery workers through this Redis (redis://...)")
+    serve.add_argument("--time-limit", type=float, default=settings.DEFAULT_TIME_LIMIT, metavar="SECONDS",
+                       help="the longest one check may take on a worker (default %(default)g)")
+    serve.add_argument("--max-upload", type=float, default=settings.DEFAULT_MAX_UPLOAD_BYTES / 2**20, metavar="MB",
+                       help="the largest notebook accepted (default %(default)g MB)")
+    serve.add_argument("--read-timeout", type=float, default=settings.DEFAULT_READ_SECONDS, metavar="SECONDS",
+                       help="how long a client may take to send its notebook (default %(default)g)")
+    serve.add_argument("--prefix", default="", help="serve under this path, e.g. /services/simple-nn-check")
+    serve.add_argument("--proxy", action="append", default=[], metavar="ADDRESS",
+                       help="a reverse proxy whose X-Forwarded-For is believed (repeatable)")
+    _limits_options(serve)
+
+    worker = verbs.add_parser("worker", help="a Celery worker for the check service and autograde --broker")
+    worker.add_argument("--broker", required=True, metavar="URL", help="the Redis broker, redis://HOST:6379/0")
+    worker.add_argument("--concurrency", type=int, metavar="N", help="grading processes (default: every core)")
+    worker.add_argument("--name", help="the worker's name (default simple-nn@HOSTNAME)")
+    worker.add_argument("--time-limit", type=float, default=settings.DEFAULT_TIME_LIMIT, metavar="SECONDS",
+                        help="the longest one check may take (default %(default)g); the same on every worker")
+    worker.add_argument("--visibility-timeout", type=float, metavar="SECONDS",
+                        help="a check taken by a worker that vanished goes to another after this long "
+                             "(default: the time limit plus 30)")
+
+    tokens = verbs.add_parser("tokens", help="the students' tokens for the check service")
+    actions = tokens.add_subparsers(dest="action", required=True, metavar="ACTION")
+    issue = actions.add_parser("issue", help="a token for every student of nbgrader's list who has none")
+    issue.add_argument("--gradebook", metavar="URL", help="nbgrader's gradebook (default: the course's)")
+    issue.add_argument("--out", default="tokens.csv", help="the CSV file of tokens to hand out (default %(default)s)")
+    issue.add_argument("--renew", action="store_true", help="new tokens for everyone (the old ones stop working)")
+    issue.add_argument("--student", action="append", default=[], help="only this student (repeatable)")
+    listing = actions.add_parser("list", help="who has a token, and since when")
+    revoke = actions.add_parser("revoke", help="stop a student's token from working")
+    revoke.add_argument("student")
+    for action in (issue, listing, revoke):
+        action.add_argument("--db", default=settings.DEFAULT_DB, metavar="URL",
+                            help="the check service's database (default %(default)s)")
+
+    export = verbs.add_parser("attempts", help="export the check service's attempts as CSV")
+    export.add_argument("--db", default=settings.DEFAULT_DB, metavar="URL",
+                        help="the check service's database (default %(default)s)")
+    export.add_argument("--out", help="the CSV file to write (default: standard output)")
 
 
 def _limits_options(parser):
@@ -105,6 +171,12 @@ def _limits(args):
 
 def main(argv=None):
     args = build_parser().parse_args(argv)
+    if args.verb == "check" and args.server:
+        from .service import client
+        return client.check(args.server, args.notebook, args.token)
+    if args.verb in ("serve", "worker", "tokens", "attempts"):
+        from .service import verbs
+        return verbs.run(args, _limits(args) if hasattr(args, "timeout") else None)
     if args.verb in ("grade", "check"):
         return _grade(args)
     if args.verb == "autograde":
@@ -228,12 +300,21 @@ def _autograde(args):
     language = _language(args)
     if args.jobs is not None and args.jobs < 1:
         raise SystemExit("error: --jobs must be at least 1")
+    grade_many = None
+    if args.broker:
+        import functools
+        from .service import distributed
+        grade_many = functools.partial(distributed.grade_many, args.broker)
     try:
         course = _course(args)
-        summary = classgrade.autograde(course, args.student, args.jobs, _limits(args), force=args.force)
+        summary = classgrade.autograde(course, args.student, args.jobs, _limits(args), force=args.force,
+                                       grade_many=grade_many)
     except CourseError as error:
         print(f"error: {error}", file=sys.stderr)
         return BAD_INPUT
+    except ConnectionError as error:  # --broker: the Redis of the workers cannot be reached
+        print(f"error: {error}", file=sys.stderr)
+        return GRADER_FAILED
     heading, *totals = translated(summary.lines(course), language)
     table = summary.table()
     print("\n".join([heading, ""] + (table + [""] if table else []) + totals))
@@ -252,6 +333,10 @@ def _write_pages(args):
             from .classwork import classreport
             for path in classreport.write(course):
                 print(path)
+            if args.attempts:
+                from .service import history
+                for path in history.write(course.reports(), args.attempts):
+                    print(path)
     except CourseError as error:
         print(f"error: {error}", file=sys.stderr)
         return BAD_INPUT

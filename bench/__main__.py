@@ -22,6 +22,8 @@ from autograder import contract
 from samples import build, corpus
 from samples import course as sample_course
 
+from . import service
+
 REPEATS = 3
 CLASS_SIZE = 40
 GOAL_CHECK_SPEEDUP, GOAL_GRADE_SECONDS, GOAL_CLASS_RATIO = 3.0, 2.0, 1.0
@@ -71,6 +73,12 @@ def whole_class(folder):
 def main():
     cores = len(os.sched_getaffinity(0))
     folder = Path(tempfile.mkdtemp(prefix="simple-nn-bench-"))
+    if "--only-service" in sys.argv[1:]:  # the check service's part alone (bench/service.py)
+        try:
+            service.main(folder)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        return 0
     try:
         print(f"Benchmark on {cores} cores, one run, side by side (median of {REPEATS} for one notebook)")
         single = one_notebook(folder)
@@ -90,6 +98,7 @@ def main():
         print(f"  autograder autograde      {kit:6.1f} s   ({kit / CLASS_SIZE:.2f} s per submission), "
               f"{kit / plain:.2f}x the time of nbgrader (goal <= {GOAL_CLASS_RATIO:g}x: "
               f"{verdict(kit / plain <= GOAL_CLASS_RATIO)})")
+        service.main(folder)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return 0

@@ -56,3 +56,9 @@ def sandbox_processes(group):
             pass
     return found
 
+
+
+def pytest_report_header(config):
+    """Which redis-server the check service's tests run (they need a real one)."""
+    import serviceparts
+    return serviceparts.redis_found()

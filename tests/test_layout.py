@@ -15,6 +15,7 @@ MAY_IMPORT = {
     "grade": {"sandbox", "checks", "language"},
     "gradescope": {"grade", "sandbox", "language"},
     "classwork": {"grade", "sandbox", "language"},
+    "service": {"grade", "classwork", "sandbox", "language"},
 }
 
 
