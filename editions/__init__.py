@@ -291,9 +291,14 @@ def write_edition(language):
     buffer = io.StringIO()
     nbformat.write(build(language), buffer)
     notebook.write_text(buffer.getvalue(), encoding="utf-8")
-    checks = notebook.parent / VISIBLE_CHECKS
-    checks.write_text(visible_checks(language), encoding="utf-8")
-    return [notebook, checks]
+    written = [notebook]
+    # Every file released beside the notebook (visible_checks.py, check_service.py, ...) goes
+    # with the edition, its say() templates translated.
+    for english in sorted((KIT / SOURCE_DIRECTORY / contract.ASSIGNMENT).iterdir()):
+        if english.is_file() and english.suffix == ".py":
+            written.append(notebook.parent / english.name)
+            written[-1].write_text(visible_checks(language, english.read_text(encoding="utf-8")), encoding="utf-8")
+    return written
 
 
 def problems(language, english=None, path=None):
