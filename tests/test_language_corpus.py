@@ -15,7 +15,7 @@ import pytest
 import editions
 from autograder.classwork import batch
 from autograder.grade.results import Report
-from autograder.language import Message, readers, translated
+from autograder.language import Message, catalogue, readers, translated
 from autograder.sandbox import Limits
 from samples import build, corpus
 from test_editions import ENGLISH_RUN, prose
@@ -117,5 +117,12 @@ def test_a_note_is_said_in_chinese(tmp_path):
     broken = build.notebook({"l2_loss": "def l2_loss(outputs, targets):\n    return float(np.sum(outputs\n"})
     path = build.write(editions.as_edition(broken, LANGUAGE), tmp_path / "simple_nn.ipynb")
     (outcome,) = dict(batch.grade_many([str(path)], limits=LIMITS)).values()
-    notes = translated(outcome, readers.of_notebook(path)).notes
-    assert any(HAN.search(note) and "语法错误" in note for note in notes), notes
+    (note,) = outcome.notes
+    # Whatever its English wording: a Message, each of its templates (the note and the cell it
+    # names) translated, and said in Chinese with no English sentence left but Python's own reason.
+    assert isinstance(note, Message), note
+    assert set(note.ids) <= set(catalogue.translations(LANGUAGE)), note.ids
+    said = translated(outcome, readers.of_notebook(path)).notes[0]
+    assert said.language == LANGUAGE and HAN.search(said), said
+    reason = note.values.get("error", "")
+    assert reason and ENGLISH_RUN.findall(prose(said.replace(reason, " "))) == [], said
