@@ -12,7 +12,7 @@ from autograder.language import catalogue, readers, records
 
 CHINESE = catalogue.CHINESE
 # A template the Chinese catalogue translates, and one nobody translates.
-KNOWN = "cell {cell}, line {line}: {reason}"
+KNOWN = "{cell}, line {line}: {error}"
 UNKNOWN = "a sentence no catalogue has ({n})"
 
 
@@ -35,18 +35,18 @@ def test_prose_values_are_rendered_in_the_same_language():
 
 def test_a_message_is_said_in_chinese_through_the_catalogue():
     """Does render("zh_CN") use the catalogue, keep the English template and values, and say which language it is?"""
-    message = say(KNOWN, cell=3, line=2, reason="invalid syntax")
+    message = say(KNOWN, cell=3, line=2, error="invalid syntax")
     chinese = message.render(CHINESE)
-    assert chinese == "第 3 个单元格第 2 行：invalid syntax"
+    assert chinese == "3，第 2 行：invalid syntax"
     assert (chinese.template, chinese.values, chinese.language) == (message.template, message.values, CHINESE)
     assert message.render("zh-CN.UTF-8") == chinese and message.render(ENGLISH) == message
 
 
 def test_nested_messages_are_translated_where_the_catalogue_has_them():
     """Is a translated message's prose value translated too, and an untranslated one kept in English?"""
-    inner = say(KNOWN, cell=1, line=1, reason="x")
+    inner = say(KNOWN, cell=1, line=1, error="x")
     outer = say("No {notebook} in your submission: graded {found} instead.", notebook="simple_nn.ipynb", found=inner)
-    assert outer.render(CHINESE) == "你提交的内容里没有 simple_nn.ipynb：已改为给 第 1 个单元格第 1 行：x 评分。"
+    assert outer.render(CHINESE) == "你提交的内容里没有 simple_nn.ipynb：已改为给 1，第 1 行：x 评分。"
     lonely = say(UNKNOWN, n=2)
     assert lonely.render(CHINESE) == "a sentence no catalogue has (2)" and lonely.render(CHINESE).language == ENGLISH
 
@@ -89,7 +89,7 @@ def test_a_message_stored_as_json_comes_back_with_its_ids_and_text(values):
 
 def test_a_message_said_in_chinese_is_stored_with_its_english_id():
     """Is a Chinese message kept as its Chinese text, and restored with its English template?"""
-    chinese = say(KNOWN, cell=4, line=1, reason="r").render(CHINESE)
+    chinese = say(KNOWN, cell=4, line=1, error="r").render(CHINESE)
     stored = json.loads(json.dumps(records.kept({"message": chinese})))
     assert stored["message"] == str(chinese) and stored["said"]["message"]["template"] == KNOWN
     back = records.restored(stored)["message"]
@@ -98,7 +98,7 @@ def test_a_message_said_in_chinese_is_stored_with_its_english_id():
 
 def report_with(message, cause):
     return Report(notebook="n.ipynb", checks=[CheckResult("predict", "test_values", "?", 1, 0, FAILED, message, cause)],
-                  notes=[say(KNOWN, cell=2, line=5, reason="r")])
+                  notes=[say(KNOWN, cell=2, line=5, error="r")])
 
 
 def test_a_stored_report_keeps_its_messages_and_older_records_still_load():
@@ -123,9 +123,9 @@ def test_results_json_keeps_each_message_id():
 
 def test_a_report_is_translated_whole_and_keeps_its_ids():
     """Does translated() say every Message of a Report in Chinese, keeping ids, plain text and numbers as they are?"""
-    report = report_with(say(KNOWN, cell=1, line=2, reason="r"), "plain cause")
+    report = report_with(say(KNOWN, cell=1, line=2, error="r"), "plain cause")
     chinese = translated(report, CHINESE)
-    assert chinese.checks[0].message == "第 1 个单元格第 2 行：r" and chinese.checks[0].message.template == KNOWN
+    assert chinese.checks[0].message == "1，第 2 行：r" and chinese.checks[0].message.template == KNOWN
     assert chinese.notes[0].language == CHINESE and chinese.checks[0].cause == "plain cause"
     assert chinese.checks[0].points == 1 and report.checks[0].message.language == ENGLISH  # the original is untouched
 
