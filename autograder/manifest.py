@@ -1,15 +1,23 @@
 """The files that make up the grader: what a grade depends on
-(store.kit_fingerprint) and what the Gradescope bundle ships.
+(store.kit_fingerprint, grader_files) and what the Gradescope bundle ships
+(verb_files).
 
-They are found by following the grader's imports from the places where
-grading starts, never listed by hand, so a module that grading imports
-cannot be left out of the bundle. Solutions (source/) and samples lie outside
-the package and are never reached; the class workflow (nbgrader, the
-gradebook, feedback pages) is reached only through CLI verbs that Gradescope
-never runs, so it stays out too.
+They are found by following imports, never listed by hand: grader_files from
+the places where grading starts, read from the code; verb_files from what
+each verb meant to run on Gradescope really imports when it runs (traced in
+a fresh Python), followed the same way. So a module that grading, or any such
+verb, imports cannot be left out of the bundle. Solutions (source/) and
+samples lie outside the package and are never reached; the class workflow
+(nbgrader, the gradebook, feedback pages) is reached only through CLI verbs
+that Gradescope never runs, so it stays out too.
 """
 import ast
 import functools
+import json
+import os
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
@@ -30,15 +38,39 @@ CHECKS = "checks"
 DATA = ("language/catalogues",)
 
 
+# Units of the package that a traced verb may find installed but that the bundle leaves out:
+# the check service (cli.py offers its verbs only where `autograder.service` imports, and
+# Gradescope has neither its server nor a use for it).
+LEFT_OUT = ("service",)
+# Run in a fresh Python for each traced verb: the command line with those arguments, then the
+# names and files of every module imported by the time it exits, whatever its exit status.
+TRACER = """
+import atexit, json, runpy, sys
+record = sys.argv[1]
+def save():
+    with open(record, "w") as file:
+        json.dump({name: getattr(module, "__file__", None) for name, module in list(sys.modules.items())}, file)
+atexit.register(save)
+sys.argv = ["autograder"] + sys.argv[2:]
+runpy.run_module("autograder", run_name="__main__", alter_sys=True)
+"""
+
+
 class ManifestError(Exception):
     """Grading imports something that must not ship with the grader."""
 
 
 @functools.cache
 def _grader_files():
+    return _closure([PACKAGE / name for name in ENTRY_MODULES])
+
+
+def _closure(seeds):
+    """Every grader file that importing the modules `seeds` can import (inside functions too),
+    with the sandbox's worker script, the checks folder and the catalogues."""
     files = set()
     scripts = {PACKAGE / name for name in SCRIPTS}  # and the siblings they import, which import theirs
-    todo = [PACKAGE / name for name in ENTRY_MODULES + SCRIPTS]
+    todo = list(seeds) + [PACKAGE / name for name in SCRIPTS]
     todo += [path for path in (PACKAGE / CHECKS).iterdir() if path.is_file()]
     while todo:
         path = todo.pop()
@@ -57,6 +89,54 @@ def _grader_files():
 def grader_files():
     """Every grader file, sorted."""
     return list(_grader_files())
+
+
+def verb_files(commands, cwd=None):
+    """Every file the CLI verbs `commands` (argument lists, such as ["protections"]) need:
+    each is run to its end in a fresh Python from `cwd` (default: the kit), the package's modules
+    it imported are followed like grading's (so what they import only on some path comes too),
+    and grader_files() are added. Sorted."""
+    static = _grader_files()  # first: an import of the samples is refused before anything runs
+    with tempfile.TemporaryDirectory(prefix="manifest-") as folder:
+        runs = []
+        for number, command in enumerate(commands):
+            record = Path(folder) / f"{number}.json"
+            runs.append((command, record, subprocess.Popen(
+                [sys.executable, "-c", TRACER, str(record), *command], cwd=cwd or KIT, env=_trace_env(),
+                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)))
+        seeds = []
+        for command, record, process in runs:  # side by side: each takes a second or two
+            _, errors = process.communicate()
+            if process.returncode != 0 or not record.is_file():
+                raise ManifestError(f"`python -m autograder {' '.join(command)}` failed here (exit status "
+                                    f"{process.returncode}), so what it needs is unknown:\n{errors[-2000:]}")
+            seeds += _package_files(command, json.loads(record.read_text()))
+    return sorted(set(_closure(seeds)) | set(static))
+
+
+def _trace_env():
+    """This environment, with the kit's folder first on the path (as `python -m autograder` run
+    from it has it), whichever way the package is installed."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(KIT), env.get("PYTHONPATH")]))
+    return env
+
+
+def _package_files(command, modules):
+    """The package's files among a traced verb's modules ({name: file}); ManifestError for a
+    module of the kit outside the package (samples hold solutions)."""
+    found = []
+    for name, file in modules.items():
+        path = Path(file).resolve() if file else None
+        if path is None or not path.is_relative_to(KIT) or path.is_relative_to(Path(sys.prefix).resolve()):
+            continue  # built in, the standard library or an installed package
+        parts = name.split(".")
+        if not path.is_relative_to(PACKAGE):
+            raise ManifestError(f"`python -m autograder {' '.join(command)}` imports {name}, which is not "
+                                f"part of the grader: the Gradescope bundle ships no solutions and no samples")
+        if len(parts) < 2 or parts[1] not in LEFT_OUT:
+            found.append(path)
+    return found
 
 
 def _parents(path):

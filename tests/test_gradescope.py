@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder import contract
+from autograder import contract, gradescope
 from samples import build
 
 from conftest import ROOT
@@ -97,9 +97,18 @@ def autograder_root(tmp_path_factory, bundle, bundle_python, bundle_env):
     root = tmp_path_factory.mktemp("autograder")
     done = set_up(root, bundle, bundle_python, bundle_env)
     assert done.returncode == 0, done.stderr
+    (root / "setup.log").write_text(done.stdout)
     (root / "run_autograder").write_bytes((root / "source" / "run_autograder").read_bytes())
     (root / "run_autograder").chmod(0o755)
     return root
+
+
+def run_verb(root, verb, python, env, trial):
+    """`python -m autograder VERB ...` as an instructor runs it on Gradescope: from the unpacked
+    bundle, with setup.sh's Python, on the trial root `trial`; the finished process."""
+    command = gradescope.verb_commands(trial)[[v[0] for v in gradescope.VERBS].index(verb)]
+    return subprocess.run([str(python), "-m", "autograder", *command], env=env, cwd=root / "source",
+                          capture_output=True, text=True, timeout=120)
 
 
 def run_autograder(root, env, files, python):
@@ -131,8 +140,9 @@ def test_the_bundle_holds_the_grader_and_nothing_else(bundle):
     names = zipfile.ZipFile(bundle).namelist()
     assert {"setup.sh", "run_autograder", "requirements.txt", "autograder/grade/grading.py", "autograder/manifest.py",
             "autograder/checks/test_train.py", "autograder/checks/pytest.ini", "autograder/sandbox/worker.py",
-            "autograder/sandbox/reference.py"} <= set(names)
+            "autograder/sandbox/reference.py", "autograder/sandbox/layers.py"} <= set(names)
     assert not any(name.endswith(".ipynb") or name.startswith(("samples/", "tests/", "source/")) for name in names)
+    assert not any(name.startswith("autograder/service/") for name in names)
     assert not any("gradebook" in name or "classgrade" in name or "demo" in name for name in names)
 
 
@@ -156,6 +166,38 @@ def test_grading_fails_when_the_bundle_misses_a_module_grading_imports(autograde
         run_autograder(root, bundle_env, {contract.NOTEBOOK: SUBMISSIONS["correct"]}, bundle_python)
     assert "No module named 'autograder.manifest'" in failed.value.stderr.decode()
     assert not (root / "results" / "results.json").exists()
+
+
+@pytest.mark.parametrize("verb", [verb[0] for verb in gradescope.VERBS])
+def test_every_verb_meant_for_gradescope_runs_from_the_zip_alone(autograder_root, bundle_env, bundle_python,
+                                                                 tmp_path, verb):
+    """Does each verb meant to run on Gradescope (run_autograder's, grade, protections) do its work from the
+    unpacked bundle, with nothing of the repository in reach?"""
+    done = run_verb(autograder_root, verb, bundle_python, bundle_env, gradescope.trial_root(tmp_path))
+    assert done.returncode == 0, done.stderr
+    if verb == "protections":
+        assert "Protections for student code" in done.stdout and "[x]" in done.stdout
+
+
+def test_a_verb_fails_when_the_bundle_misses_a_module_it_imports(autograder_root, bundle_env, bundle_python,
+                                                                 tmp_path):
+    """Without sandbox/layers.py (which only `protections` imports, and a bundle once lacked), does `protections`
+    fail from the bundle, so that the test above would catch a bundle that misses it?"""
+    root = tmp_path / "autograder"
+    shutil.copytree(autograder_root, root, symlinks=True)
+    (root / "source" / "autograder" / "sandbox" / "layers.py").unlink()
+    done = run_verb(root, "protections", bundle_python, bundle_env, gradescope.trial_root(tmp_path / "trial"))
+    assert done.returncode != 0 and "cannot import name 'layers'" in done.stderr
+
+
+def test_setup_ends_its_log_with_the_protections_in_force(autograder_root):
+    """Does setup.sh's build log (what Gradescope shows the instructor) end with every protection, marked in force
+    or not, after saying it is ready?"""
+    log = (autograder_root / "setup.log").read_text()
+    _, ready, protections = log.partition("setup.sh: ready\n")
+    from autograder.sandbox import layers
+    assert ready and protections.lstrip().startswith("Protections for student code on this machine")
+    assert all(holds in protections for _, holds, _ in layers.LAYERS)
 
 
 def test_correct_and_wrong_submissions(autograder_root, bundle_env, bundle_python):

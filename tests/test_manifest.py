@@ -77,3 +77,44 @@ def test_the_build_says_what_is_wrong_in_one_line(kit, tmp_path, capsys):
     assert cli.main(["gradescope", "--out", str(tmp_path / "dist")]) == cli.GRADER_FAILED
     error = capsys.readouterr().err
     assert error.startswith("error: autograder/helpers.py imports samples") and error.count("\n") == 1
+
+
+VERBS_KIT = {
+    "autograder/__main__.py": "import sys\nfrom .cli import main\nsys.exit(main(sys.argv[1:]))\n",
+    "autograder/cli.py": ("import importlib\n"
+                          "def _service_verbs():\n"
+                          "    try:\n        from .service import settings\n    except ImportError:\n        pass\n"
+                          "def main(argv):\n    _service_verbs()\n"
+                          "    if argv[0] == 'show':\n        importlib.import_module('autograder.' + 'shown')\n"
+                          "    if argv[0] == 'sample':\n        importlib.import_module('samples.corpus')\n"
+                          "    return 0 if argv[0] != 'broken' else 1\n"
+                          "def _grade():\n    pass\n"),
+    "autograder/shown.py": "def later():\n    from . import deep\n",
+    "autograder/deep.py": "",
+    "autograder/service/__init__.py": "",
+    "autograder/service/settings.py": "",
+}
+
+
+@pytest.fixture
+def verbs_kit(kit):
+    for name, text in VERBS_KIT.items():
+        (kit / name).parent.mkdir(parents=True, exist_ok=True)
+        (kit / name).write_text(text)
+    return kit
+
+
+def test_what_a_verb_imports_when_it_runs_is_found_with_what_that_imports(verbs_kit):
+    """Is a module a verb imports only at run time (by a computed name) found, with what it imports inside a
+    function, while grading alone finds neither and the check service (installed here) stays out?"""
+    found = {path.relative_to(verbs_kit / "autograder").as_posix() for path in manifest.verb_files([["show"]])}
+    assert {"shown.py", "deep.py"} <= found and {"shown.py", "deep.py"}.isdisjoint(files(verbs_kit))
+    assert set(files(verbs_kit)) <= found and not any(name.startswith("service/") for name in found)
+
+
+def test_a_verb_that_imports_the_samples_or_fails_stops_the_build(verbs_kit):
+    """Does a verb that imports the samples at run time, or that fails here, stop the build, naming the verb?"""
+    with pytest.raises(manifest.ManifestError, match="`python -m autograder sample` imports samples"):
+        manifest.verb_files([["show"], ["sample"]])
+    with pytest.raises(manifest.ManifestError, match="`python -m autograder broken` failed here"):
+        manifest.verb_files([["broken"]])

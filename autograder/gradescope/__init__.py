@@ -1,9 +1,9 @@
 """Grading at scale on Gradescope, with the very same checks.
 
 `build` makes the autograder zip (setup.sh, run_autograder, the pinned
-requirements and the grading code); `run` is what run_autograder does for
-each submission: find the notebook, grade it with `python -m autograder grade
---json`, and write results.json in Gradescope's format.
+requirements and what every verb in VERBS needs); `run` is what run_autograder
+does for each submission: find the notebook, grade it with `python -m
+autograder grade --json`, and write results.json in Gradescope's format.
 """
 import json
 import os
@@ -16,7 +16,7 @@ from pathlib import Path
 from .. import contract
 from ..grade import results
 from ..language import readers, say, translated
-from ..manifest import PACKAGE, grader_files
+from ..manifest import PACKAGE, verb_files
 from ..grade.notebook import find_submitted
 
 HERE = Path(__file__).resolve().parent
@@ -27,6 +27,21 @@ KIT = PACKAGE.parent
 REQUIREMENTS = ("numpy", "pytest", "ipython", "matplotlib", "babel")
 # A grade that takes longer than this is the grader's failure (Gradescope's own limit is longer).
 GRADE_SECONDS = 600
+# Every verb meant to run on Gradescope, with arguments that make it do its whole work on a
+# trial root ({root}: an /autograder folder holding one submission): run_autograder's, the grade
+# it runs for each submission, and `protections`, which setup.sh prints at the end of the build
+# log and docs/scale.md tells an instructor to run there. The bundle ships what they import, as
+# found by running each (manifest.verb_files); its tests run each from the zip alone.
+VERBS = (
+    ("gradescope-run", "--root", "{root}"),
+    ("grade", "--json", "{root}/submission/" + contract.NOTEBOOK),
+    ("protections",),
+)
+# The trial submission: one function defined, the rest missing, so that definitions run and
+# checks both pass and fail.
+TRIAL = {"cells": [{"cell_type": "code", "execution_count": None, "id": "predict", "metadata": {}, "outputs": [],
+                    "source": "def predict(inputs, weights, bias):\n    return inputs @ weights + bias\n"}],
+         "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
 
 
 def build(out):
@@ -35,14 +50,29 @@ def build(out):
     out.mkdir(parents=True, exist_ok=True)
     target = out / "autograder.zip"
     pins = _pins()
+    with tempfile.TemporaryDirectory(prefix="gradescope-trial-") as root:
+        files = verb_files(verb_commands(trial_root(root)))
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         for name in ("setup.sh", "run_autograder"):
             _add(archive, name, (HERE / name).read_bytes(), executable=True)
         _add(archive, "requirements.txt", "".join(f"{name}=={pins[name]}\n" for name in REQUIREMENTS).encode())
         _add(archive, "constraints.txt", (KIT / "constraints.txt").read_bytes())
-        for path in grader_files():
+        for path in files:
             _add(archive, "autograder/" + path.relative_to(PACKAGE).as_posix(), path.read_bytes())
     return target
+
+
+def trial_root(folder):
+    """Lay out an /autograder folder with the trial submission in `folder`; return its path."""
+    root = Path(folder)
+    (root / "submission").mkdir(parents=True, exist_ok=True)
+    (root / "submission" / contract.NOTEBOOK).write_text(json.dumps(TRIAL))
+    return root
+
+
+def verb_commands(root):
+    """VERBS' argument lists for the trial root `root`."""
+    return [[part.format(root=root) for part in verb] for verb in VERBS]
 
 
 def _pins():

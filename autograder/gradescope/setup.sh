@@ -2,8 +2,9 @@
 # Gradescope runs this once, as root, when it builds the autograder's image.
 # It makes /autograder/venv from a Python 3.11.2 to 3.13 that the image has
 # (installing one from the distribution's packages if it has none), installs
-# the kit's pinned dependencies into it, and grades an empty notebook to prove
-# that the bundle and the image can grade.
+# the kit's pinned dependencies into it, grades an empty notebook to prove
+# that the bundle and the image can grade, and ends its log with the
+# protections for student code that hold on this image (`protections`).
 #   AUTOGRADER_ROOT    the autograder folder (default /autograder)
 #   AUTOGRADER_PYTHON  an interpreter that already has what the kit needs:
 #                      install into it instead (no apt, no venv)
@@ -69,3 +70,8 @@ rm -rf "$TRIAL"
 # as another user where it can).
 chmod -R go-rwx "$SOURCE/autograder/checks"
 echo "setup.sh: ready"
+# Last in the build log, which Gradescope shows the instructor: what holds on this image
+# (a container's default system-call filter refuses namespaces, for one), and what that means.
+echo
+(cd "$SOURCE" && "$PYTHON" -m autograder protections) ||
+    fail "the grader cannot say which protections hold on this image (see above)"
