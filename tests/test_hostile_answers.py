@@ -38,6 +38,9 @@ class HostileSandbox:
     def close(self):
         pass
 
+    def suspend(self):
+        pass
+
     def notes(self):
         return []
 

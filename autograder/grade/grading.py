@@ -25,22 +25,24 @@ class Student:
     student.fresh() is the same notebook in a new sandbox, which shares no
     state (memory, files) with this one."""
 
-    def __init__(self, sandbox, fresh, **options):
+    def __init__(self, sandbox, fresh, only, **options):
         self._sandbox = sandbox
         self._fresh = fresh
+        self._only = only  # called with the sandbox about to run: every other one is closed first
         self._options = options
 
     def using(self, **options):
-        return Student(self._sandbox, self._fresh, **{**self._options, **options})
+        return Student(self._sandbox, self._fresh, self._only, **{**self._options, **options})
 
     def fresh(self):
-        return Student(self._fresh(), self._fresh, **self._options)
+        return Student(self._fresh(), self._fresh, self._only, **self._options)
 
     def __getattr__(self, name):
         if name not in contract.FUNCTIONS:
             raise AttributeError(name)
 
         def call(*args, **kwargs):
+            self._only(self._sandbox)
             return self._sandbox.call(name, args, kwargs, **self._options)
         return call
 
@@ -68,9 +70,16 @@ class _Checks:
         for sandbox in self.sandboxes:
             sandbox.close()
 
+    def only(self, running):
+        """One sandbox of the notebook alive at a time: nothing two of them hold at once
+        can carry a signal, and the notebook's memory and processes are one sandbox's."""
+        for sandbox in self.sandboxes:
+            if sandbox is not running:
+                sandbox.suspend()
+
     @pytest.fixture
     def student(self):
-        return Student(self.sandboxes[0], self.new_sandbox)
+        return Student(self.sandboxes[0], self.new_sandbox, self.only)
 
     @pytest.fixture(name="artifacts")
     def artifacts_fixture(self):
