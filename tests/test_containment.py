@@ -22,7 +22,7 @@ def sandbox(*sources, limits=FAST):
 
 
 PROBES = '''
-import ctypes, os, socket, sys, gc
+import ctypes, os, socket, sys, gc, threading, time
 def l2_loss(outputs, targets):
     return 0.0
 def attempt(action):
@@ -80,6 +80,58 @@ def predict(what, argument, unused):
         except OSError as error:
             return [written, type(error).__name__]
         return [written, "done"]
+    if what == "print":
+
+        print("update_params = reference code", flush=True)
+        os.write(2, b"left for the next check")
+        def chatter():
+            while True:
+                os.write(1, b"still here")
+                time.sleep(0.01)
+        threading.Thread(target=chatter, daemon=True).start()
+        time.sleep(0.05)
+        return os.fstat(1).st_ino
+    if what == "read_output":
+        time.sleep(0.05)
+        return [os.fstat(1).st_ino, os.fstat(1).st_size, os.fstat(2).st_size,
+                os.pread(1, 100, 0).decode(), os.pread(2, 100, 0).decode()]
+    if what == "locks":
+        import fcntl, numpy
+        path = numpy.__file__
+        fd = os.open(path, os.O_RDONLY)
+        folder = os.open(os.path.dirname(path), os.O_RDONLY)
+        libc = ctypes.CDLL(None, use_errno=True)
+        def refused(result):
+            if result == -1:
+                raise OSError(ctypes.get_errno(), "refused")
+        return {
+            "lockf": attempt(lambda: fcntl.lockf(fd, fcntl.LOCK_SH | fcntl.LOCK_NB, 1, 5)),
+            "flock": attempt(lambda: fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)),
+            "F_GETLK": attempt(lambda: fcntl.fcntl(fd, fcntl.F_GETLK, bytes(32))),
+            "F_OFD_SETLK": attempt(lambda: fcntl.fcntl(fd, 37, bytes(32))),
+            "F_OFD_GETLK": attempt(lambda: fcntl.fcntl(fd, 36, bytes(32))),
+            "F_SETLEASE": attempt(lambda: fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_RDLCK)),
+            "F_GETLEASE": attempt(lambda: fcntl.fcntl(fd, 1025)),
+            "F_NOTIFY": attempt(lambda: fcntl.fcntl(folder, 1026, 1)),
+            "inotify": attempt(lambda: refused(libc.inotify_init1(0))),
+            "fanotify": attempt(lambda: refused(libc.fanotify_init(0, 0))),
+            "fallocate stdout": attempt(lambda: refused(libc.fallocate(1, 1, ctypes.c_long(0), ctypes.c_long(2**32)))),
+            "fallocate scratch": attempt(lambda: refused(libc.fallocate(os.open("reserved", os.O_CREAT | os.O_WRONLY),
+                                                                        1, ctypes.c_long(0), ctypes.c_long(2**32)))),
+        }
+    if what == "fcntl_commands":
+        import fcntl
+        fd = os.open("probe", os.O_CREAT | os.O_RDWR)
+        passed = []
+        for command in range(argument):
+            try:
+                fcntl.fcntl(fd, command, 0)
+                passed.append(command)
+            except PermissionError:
+                pass
+            except OSError:
+                passed.append(command)  # the kernel itself saw it: the filter let it through
+        return passed
     if what == "deep_tree":
         for _ in range(argument):
             os.mkdir("d")
@@ -117,6 +169,29 @@ def test_checks_share_no_state(box):
     assert box.call("predict", ("remember", None, None)) == [2, 2]  # within a check, state is the student's own
     box.new_check()
     assert box.call("predict", ("remember", None, None)) == [1, 1]
+
+
+def test_nothing_a_check_prints_reaches_the_next(box):
+    """Are a check's stdout and stderr its own: empty at its start, with nothing an earlier check's threads write?"""
+    box.new_check()
+    first = box.call("predict", ("print", None, None))
+    box.new_check()
+    inode, out_size, err_size, out, err = box.call("predict", ("read_output", None, None))
+    assert inode != first
+    assert (out_size, err_size, out, err) == (0, 0, "", "")
+
+
+def test_no_lock_lease_watch_or_reservation_on_any_file(box):
+    """Does every file lock, lease, notification, watch and fallocate fail inside, on files every sandbox reads?"""
+    outcomes = box.call("predict", ("locks", None, None))
+    assert outcomes == {name: "PermissionError" for name in outcomes}, outcomes
+    assert "seccomp" in box.confinement
+
+
+def test_fcntl_passes_only_its_allowlist(box):
+    """Does the filter let through only the fcntl commands of its allowlist, whatever the command number?"""
+    from autograder.sandbox import seccomp
+    assert set(box.call("predict", ("fcntl_commands", 1100, None))) <= set(seccomp.FCNTL_ALLOWED)
 
 
 def test_no_network_of_any_kind(box):

@@ -190,3 +190,21 @@ def test_a_helper_that_kills_the_worker_does_not_cost_train_its_own_checks():
         assert box.call("train", arguments, reference_helpers=True).shape == (2, 1)
         assert box.incidents() == ["train exited the Python process (exit status 1): never call sys.exit, "
                                    "exit() or os._exit in a function"]
+
+
+def test_one_sandbox_of_a_notebook_alive_at_a_time(tmp_path, monkeypatch):
+    """While any sandbox of a notebook runs a call (the pipeline's learner too), is no other one of it alive?"""
+    from autograder.grade import grading
+    from autograder.sandbox.box import Box
+    from samples import build
+    alive_during_calls = []
+    real_call = Sandbox.call
+
+    def call(self, *args, **kwargs):
+        value = real_call(self, *args, **kwargs)
+        alive_during_calls.append(len(Box.live))
+        return value
+    monkeypatch.setattr(Sandbox, "call", call)
+    report = grading.grade(build.write(build.notebook(), tmp_path / "simple_nn.ipynb"))
+    assert report.score == report.max_score and not report.grader_errors
+    assert max(alive_during_calls) == 1 and len(alive_during_calls) > 20

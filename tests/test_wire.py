@@ -80,3 +80,76 @@ def test_deep_nesting_is_cut_off():
     while isinstance(back, list) and back:
         back, depth = back[0], depth + 1
     assert depth <= wire.MAX_DEPTH + 1 and isinstance(back, wire.Unsupported)
+
+
+# ---------------------------------------------------------------- generated replies (Hypothesis)
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+JSON_LEAVES = st.none() | st.booleans() | st.integers(min_value=-10**500, max_value=10**500) | st.floats() | st.text(
+    max_size=20)
+JSON = st.recursive(JSON_LEAVES, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
+    st.sampled_from(["v", "list", "tuple", "dict", "array", "scalar", "unsupported", "x"]), inner, max_size=2),
+    max_leaves=20)
+# Trees built from the codec's own tags, with bodies of any shape: closer to what a forger writes.
+TAGGED = st.recursive(
+    st.builds(lambda tag, body: {tag: body}, st.sampled_from(["v", "array", "scalar", "unsupported"]), JSON),
+    lambda inner: st.builds(lambda tag, body: {tag: body}, st.sampled_from(["list", "tuple", "dict"]),
+                            st.lists(inner | st.lists(JSON | inner, max_size=3), max_size=4)), max_leaves=12)
+
+
+def _decoded_or_refused(payload):
+    try:
+        wire.decode(payload)
+    except wire.WireError:
+        pass
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=200))
+def test_any_bytes_are_data_or_refused(payload):
+    """Do any bytes at all decode to data or raise WireError, and nothing else?"""
+    _decoded_or_refused(payload)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(JSON, TAGGED), st.binary(max_size=64))
+def test_any_forged_document_is_data_or_refused(tree, tail):
+    """Does any JSON document (in the codec's own tags or not), with any bytes after it, decode or raise WireError?"""
+    try:
+        body = json.dumps(tree).encode()
+    except ValueError:  # an integer too long for json to write
+        return
+    _decoded_or_refused(struct.pack(">I", len(body)) + body + tail)
+
+
+def _numbers(value):
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _numbers(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _numbers(item)
+    else:
+        yield value
+
+
+HOSTILE = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-10**1000, max_value=10**1000) | st.floats() | st.text(
+        max_size=10) | st.complex_numbers(),
+    lambda inner: st.lists(inner, max_size=3) | st.tuples(inner, inner) | st.dictionaries(st.text(max_size=3), inner,
+                                                                                          max_size=2),
+    max_leaves=10)
+
+
+@settings(max_examples=200, deadline=None)
+@given(HOSTILE)
+def test_every_number_that_comes_back_is_one_a_float_can_hold(value):
+    """Does every integer a student returns come back as one that converts to a float (10 ** 400 as infinity)?"""
+    try:
+        back = wire.decode(wire.encode(value))
+    except wire.WireError:
+        return
+    for number in _numbers(back):
+        if type(number) is int:
+            float(number)  # raises OverflowError beyond any float

@@ -6,9 +6,11 @@ import time
 import traceback
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from .. import contract
+from ..language import say
 from . import notebook, program, scoring
 from .results import ERROR, FAILED, PASSED, CheckResult, Report
 from ..sandbox import Limits, Sandbox, StudentFailure, warm_up
@@ -23,22 +25,24 @@ class Student:
     student.fresh() is the same notebook in a new sandbox, which shares no
     state (memory, files) with this one."""
 
-    def __init__(self, sandbox, fresh, **options):
+    def __init__(self, sandbox, fresh, only, **options):
         self._sandbox = sandbox
         self._fresh = fresh
+        self._only = only  # called with the sandbox about to run: every other one is closed first
         self._options = options
 
     def using(self, **options):
-        return Student(self._sandbox, self._fresh, **{**self._options, **options})
+        return Student(self._sandbox, self._fresh, self._only, **{**self._options, **options})
 
     def fresh(self):
-        return Student(self._fresh(), self._fresh, **self._options)
+        return Student(self._fresh(), self._fresh, self._only, **self._options)
 
     def __getattr__(self, name):
         if name not in contract.FUNCTIONS:
             raise AttributeError(name)
 
         def call(*args, **kwargs):
+            self._only(self._sandbox)
             return self._sandbox.call(name, args, kwargs, **self._options)
         return call
 
@@ -56,6 +60,7 @@ class _Checks:
         self.requires = {}  # (tag, name) -> the checks whose passing its points depend on
         self.artifacts = {}
         self.errors = []
+        self.incidents = []  # checks that could not read a student's answer, for a human to look at
 
     def new_sandbox(self):
         self.sandboxes.append(Sandbox(self.program, self.limits))
@@ -65,9 +70,16 @@ class _Checks:
         for sandbox in self.sandboxes:
             sandbox.close()
 
+    def only(self, running):
+        """One sandbox of the notebook alive at a time: nothing two of them hold at once
+        can carry a signal, and the notebook's memory and processes are one sandbox's."""
+        for sandbox in self.sandboxes:
+            if sandbox is not running:
+                sandbox.suspend()
+
     @pytest.fixture
     def student(self):
-        return Student(self.sandboxes[0], self.new_sandbox)
+        return Student(self.sandboxes[0], self.new_sandbox, self.only)
 
     @pytest.fixture(name="artifacts")
     def artifacts_fixture(self):
@@ -113,12 +125,32 @@ class _Checks:
         elif isinstance(error, AssertionError):
             result.message = str(error) or "failed"
             result.cause = getattr(error, "cause", "") or "wrong values"
+        elif _read_from_an_answer(error):
+            # The check could not read what the student's function returned (an integer
+            # beyond any float, a string where numbers belong): the student's failure.
+            result.message = say("your answer could not be read as the numbers this check needs ({error}): "
+                                 "return the types and shapes the docstring states", error=type(error).__name__)
+            result.cause = UNREADABLE_ANSWER
+            self.incidents.append(f"{item.nodeid}: {type(error).__name__} reading the student's answer: "
+                                  f"{str(error)[:200]}")
         else:
             result.status = ERROR
             result.message = "The grader failed on this check (not your fault); your instructor has been told."
             self.errors.append(f"{item.nodeid}: " + "".join(
                 traceback.format_exception(type(error), error, error.__traceback__)))
         return result
+
+
+UNREADABLE_ANSWER = "an answer the checks cannot read"
+# What reading a student's answer can raise: a value of the wrong kind, size or shape. A
+# kit bug raises these too, but every correct answer in the corpus is graded by the kit's
+# tests, so one would show there; what a student returns must never make grading fail.
+ANSWER_ERRORS = (ArithmeticError, ValueError, TypeError, LookupError, AttributeError, RecursionError,
+                 MemoryError, np.linalg.LinAlgError)
+
+
+def _read_from_an_answer(error):
+    return isinstance(error, ANSWER_ERRORS) and not isinstance(error, (NameError, ImportError))
 
 
 def _tag(item):
@@ -138,6 +170,27 @@ def failure_cause(failure):
     if getattr(failure, "type_name", None):
         return f"raises {failure.type_name}"
     return FAILURE_CAUSES.get(type(failure).__name__, "fails to run")
+
+
+MAX_INCIDENTS = 20
+# The student's training run is kept for plots: a few thousand points draw the same curve,
+# and a record stays small whatever the student's train returned (1.9 million losses).
+MAX_ARTIFACT_POINTS = 5000
+
+
+def _kept_artifacts(artifacts):
+    """The artifacts as finite-size float arrays, each at most MAX_ARTIFACT_POINTS long
+    (evenly spaced points of a longer one); anything that is not numbers is left out."""
+    kept = {}
+    for key, value in artifacts.items():
+        try:
+            array = np.asarray(value, dtype=float).ravel()
+        except ANSWER_ERRORS:
+            continue
+        if array.size > MAX_ARTIFACT_POINTS:
+            array = array[np.linspace(0, array.size - 1, MAX_ARTIFACT_POINTS).astype(int)]
+        kept[key] = array
+    return kept
 
 
 def grade(path, limits=Limits(), progress=None):
@@ -163,8 +216,9 @@ def grade(path, limits=Limits(), progress=None):
         notebook=str(path),
         checks=sorted(checks.results, key=lambda r: order.get(r.tag, len(order))),
         notes=sorted({note for sandbox in checks.sandboxes for note in sandbox.notes()}),
-        incidents=sorted({incident for sandbox in checks.sandboxes for incident in sandbox.incidents()}),
-        artifacts=checks.artifacts,
+        incidents=sorted({incident for sandbox in checks.sandboxes for incident in sandbox.incidents()}
+                         | set(checks.incidents[:MAX_INCIDENTS])),
+        artifacts=_kept_artifacts(checks.artifacts),
         grader_errors=checks.errors,
         seconds=time.perf_counter() - started,
         confinement=tuple(checks.sandboxes[0].confinement),

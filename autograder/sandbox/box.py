@@ -57,7 +57,10 @@ class Box:
         if os.geteuid() == 0 and _reachable_by_anyone(_python_folders()):
             self.uid = SANDBOX_UID_BASE + os.getpid()
             os.chown(self.workdir, self.uid, self.uid)
-        self.output = tempfile.TemporaryFile()
+        # What the trusted launcher and template print (a trace if they fail); each
+        # check's child prints to a file of its own (spawn), never to this one.
+        self.startup = _memory_file("sandbox-startup")
+        self.output = None
         reaping.adopt_orphans()
         nursery = Nursery.get()
         self.other_children = reaping.children() | {nursery.process.pid}
@@ -71,7 +74,7 @@ class Box:
             "cpu_seconds": limits.cpu_seconds, "uid": self.uid, "namespaces": limits.namespaces,
         }
         try:
-            self.pid, self.handle = nursery.launch(config, template_end.fileno(), self.output.fileno(),
+            self.pid, self.handle = nursery.launch(config, template_end.fileno(), self.startup,
                                                    time.monotonic() + limits.start_seconds)
         finally:
             template_end.close()
@@ -93,13 +96,17 @@ class Box:
         return True
 
     def clear_output(self):
-        # The worker's stdout shares this file's offset: rewinding here rewinds it there.
-        self.output.seek(0)
-        self.output.truncate()
+        # The child's stdout shares this file's offset: rewinding here rewinds it there.
+        if self.output is not None:
+            os.lseek(self.output, 0, os.SEEK_SET)
+            os.ftruncate(self.output, 0)
 
     def startup_output(self):
-        self.output.seek(0)
-        return self.output.read(2000).decode("utf-8", "replace").strip()
+        texts = []
+        for fd in (self.startup, self.output):
+            if fd is not None:
+                texts.append(os.pread(fd, 2000, 0).decode("utf-8", "replace").strip())
+        return "\n".join(text for text in texts if text)
 
     def spawn(self, check, reference_helpers, seconds):
         """Kill the last check's processes and start a fresh child for `check`,
@@ -109,9 +116,12 @@ class Box:
         requests_read, self.requests = os.pipe()
         self.replies, replies_write = os.pipe()
         os.set_blocking(self.requests, False)
+        # Its stdout and stderr: a file in memory (counted in the sandbox's control group,
+        # never on the grader's disk) that no other check's processes ever hold.
+        self.output = _memory_file("check-output")
         try:
             self._command({"op": "spawn", "reference_helpers": reference_helpers}, deadline,
-                          (requests_read, replies_write))
+                          (requests_read, replies_write, self.output))
         finally:
             os.close(requests_read)
             os.close(replies_write)
@@ -127,10 +137,10 @@ class Box:
 
     def _close_pipes(self):
         self._pending.clear()  # a new child: nothing asked of it yet
-        for fd in (self.requests, self.replies):
+        for fd in (self.requests, self.replies, self.output):
             if fd is not None:
                 os.close(fd)
-        self.requests = self.replies = None
+        self.requests = self.replies = self.output = None
 
     def _command(self, request, deadline, fds=()):
         try:
@@ -233,7 +243,7 @@ class Box:
         self.control.close()
         if self.handle is not None:
             os.close(self.handle)
-        self.output.close()
+        os.close(self.startup)
         if self.group:
             self.group.remove()
         scratch.empty_folder(self.workdir)
@@ -301,6 +311,15 @@ class Nursery:
         if not message:
             raise RuntimeError("the sandbox's nursery exited")
         return json.loads(message)["pid"], (fds[0] if fds else None)
+
+
+def _memory_file(name):
+    """A file descriptor for a file that lives in memory and vanishes with its last
+    descriptor (a memfd; an unlinked temporary file where there is none)."""
+    try:
+        return os.memfd_create(name, os.MFD_CLOEXEC)
+    except (AttributeError, OSError):
+        return os.dup(tempfile.TemporaryFile().fileno())
 
 
 def _send(fd, data, deadline):

@@ -33,7 +33,9 @@ LAYERS = (
      "connects no TCP socket, signals no process outside", "student code can read what the grader's user "
      "can read: the hidden checks, the solutions, other students' notebooks"),
     ("seccomp", "system-call filter: Unix sockets only; no namespaces, mounts, tracing, keyrings, BPF, "
-     "perf or io_uring", "kernel interfaces that the other layers make useless stay callable"),
+     "perf or io_uring; no file locks, leases, notifications, inotify or fanotify watches (a channel to "
+     "another sandbox through a file both read), no fallocate", "kernel interfaces that the other layers make "
+     "useless stay callable, and two sandboxes can signal each other through locks on the files both read"),
     ("no_new_privs", "no_new_privs: no set-uid program can raise privileges", "set-uid programs work as usual"),
     ("cgroup memory", "control group: memory of the whole sandbox (all processes, tmpfs, memfd) at most 2 GB",
      "each process has its own address-space limit, but forked processes and memfds add up"),

@@ -11,7 +11,14 @@ are unavailable:
 - new namespaces (unshare, setns, clone with namespace flags), mounts;
 - tracing and reading other processes (ptrace, process_vm_readv/writev);
 - the kernel's keyrings, BPF, perf events, io_uring, userfaultfd, modules,
-  device nodes, hostname, swap, accounting and the kernel log.
+  device nodes, hostname, swap, accounting and the kernel log;
+- kernel objects tied to files that other processes can read too, and so a
+  channel between two sandboxes (or a way to stall a neighbour): file locks
+  (flock, and every fcntl command but the few below), leases, directory
+  notifications, inotify and fanotify watches. fcntl is an allowlist:
+  duplicating descriptors, their flags and status flags, pipe sizes and
+  memfd seals, which is all Python and NumPy use;
+- fallocate, which reserves disk or memory past the file-size limit.
 
 Written as a classic BPF program through ctypes (stdlib only: this runs in
 the worker). x86-64 and AArch64; elsewhere `install` returns False.
@@ -25,7 +32,7 @@ _PR_SET_NO_NEW_PRIVS, _PR_SET_SECCOMP, _SECCOMP_MODE_FILTER = 38, 22, 2
 _RET_ALLOW, _RET_ERRNO = 0x7FFF0000, 0x00050000
 _LD_W_ABS, _JEQ_K, _JGE_K, _JSET_K, _RET_K = 0x20, 0x15, 0x35, 0x45, 0x06
 _X32_BIT = 0x40000000
-_NR, _ARCH, _ARG0, _ARG4 = 0, 4, 16, 48  # offsets in struct seccomp_data (low word of an argument)
+_NR, _ARCH, _ARG0, _ARG1, _ARG4 = 0, 4, 16, 24, 48  # offsets in struct seccomp_data (low word of an argument)
 _NAMESPACE_FLAGS = 0x00020000 | 0x02000000 | 0x04000000 | 0x08000000 | 0x10000000 | 0x20000000 | 0x40000000
 
 # (audit architecture, {name: number})
@@ -36,17 +43,25 @@ _TABLES = {
         request_key=249, bpf=321, perf_event_open=298, io_uring_setup=425, userfaultfd=323, init_module=175,
         finit_module=313, delete_module=176, kexec_load=246, mknod=133, mknodat=259, sethostname=170,
         setdomainname=171, swapon=167, acct=163, syslog=103, fsopen=430, open_tree=428, move_mount=429,
-        connect=42, accept=43, sendto=44, sendmsg=46, bind=49, listen=50, accept4=288, sendmmsg=307)),
+        connect=42, accept=43, sendto=44, sendmsg=46, bind=49, listen=50, accept4=288, sendmmsg=307,
+        fcntl=72, flock=73, inotify_init=253, inotify_add_watch=254, inotify_init1=294, fanotify_init=300,
+        fanotify_mark=301, fallocate=285)),
     "aarch64": (0xC00000B7, dict(
         socket=198, socketpair=199, clone=220, clone3=435, unshare=97, setns=268, mount=40, umount2=39,
         pivot_root=41, ptrace=117, process_vm_readv=270, process_vm_writev=271, keyctl=219, add_key=217,
         request_key=218, bpf=280, perf_event_open=241, io_uring_setup=425, userfaultfd=282, init_module=105,
         finit_module=273, delete_module=106, kexec_load=104, mknodat=33, sethostname=161, setdomainname=162,
         swapon=224, acct=89, syslog=116, fsopen=430, open_tree=428, move_mount=429,
-        bind=200, listen=201, accept=202, connect=203, sendto=206, sendmsg=211, accept4=242, sendmmsg=269)),
+        bind=200, listen=201, accept=202, connect=203, sendto=206, sendmsg=211, accept4=242, sendmmsg=269,
+        fcntl=25, flock=32, inotify_init1=26, inotify_add_watch=27, fanotify_init=262, fanotify_mark=263,
+        fallocate=47)),
 }
 _SOCKET_CALLS = ("socket", "socketpair")
 _ALLOWED_WITH_CHECK = ("clone",)
+# The fcntl commands student code may use (anything else: locks, leases, notifications, owners):
+# F_DUPFD, F_GETFD, F_SETFD, F_GETFL, F_SETFL, F_DUPFD_CLOEXEC, F_SETPIPE_SZ, F_GETPIPE_SZ,
+# F_ADD_SEALS, F_GET_SEALS.
+FCNTL_ALLOWED = (0, 1, 2, 3, 4, 1030, 1031, 1032, 1033, 1034)
 
 
 class _Instruction(ctypes.Structure):
@@ -81,6 +96,11 @@ def program(machine=None):
             code += [(_JEQ_K, 0, 6, number), (_LD_W_ABS, 0, 0, _ARG4), (_JEQ_K, 0, 3, 0),
                      (_LD_W_ABS, 0, 0, _ARG4 + 4), (_JEQ_K, 0, 1, 0), (_RET_K, 0, 0, _RET_ALLOW),
                      (_RET_K, 0, 0, refuse)]
+        elif name == "fcntl":
+            # The command is the second argument: only those of the allowlist pass.
+            checks = [(_JEQ_K, len(FCNTL_ALLOWED) - i, 0, command) for i, command in enumerate(FCNTL_ALLOWED)]
+            code += [(_JEQ_K, 0, len(checks) + 3, number), (_LD_W_ABS, 0, 0, _ARG1)] + checks + [
+                (_RET_K, 0, 0, refuse), (_RET_K, 0, 0, _RET_ALLOW)]
         elif name == "clone3":
             # Its flags sit in memory the filter cannot read; ENOSYS makes libc fall back to clone.
             code += [(_JEQ_K, 0, 1, number), (_RET_K, 0, 0, _RET_ERRNO | errno.ENOSYS)]

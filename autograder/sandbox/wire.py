@@ -25,6 +25,9 @@ MAX_DIMENSIONS = 32  # numpy's own limit
 MAX_DOCUMENT_BYTES = 2**20
 # Array dtypes a reply may carry: booleans, integers, floats, complex numbers.
 ARRAY_KINDS = "biufc"
+# Integers beyond any float (10 ** 400) come back as an infinite float of their
+# sign: no answer is right that large, and the checks read every number as a float.
+LARGEST_INTEGER = 2**1023
 
 
 class WireError(Exception):
@@ -123,6 +126,8 @@ def _from_tree(node, rest, offset, depth):
         raise WireError("malformed reply")
     (tag, body), = node.items()
     if tag == "v":
+        if type(body) is int and abs(body) > LARGEST_INTEGER:
+            return float("inf") if body > 0 else float("-inf")
         if body is None or isinstance(body, (bool, int, float, str)):
             return body
     elif tag in ("list", "tuple"):
