@@ -11,7 +11,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-MIRROR = "http://deb.debian.org/debian"
+APT_SOURCES = Path("/etc/apt/sources.list.d")
 KIT = Path(__file__).resolve().parent.parent
 CACHE = KIT / ".cache" / "deploy"  # git-ignored; delete it to make the roots again
 # Inside a root, as Gradescope's images have it: nothing of this machine's
@@ -21,6 +21,26 @@ ENV = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "
        "LANG": "C.UTF-8", "DEBIAN_FRONTEND": "noninteractive"}
 PROXIES = ("http_proxy", "https_proxy", "no_proxy", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY")
 CERTIFICATES = "/etc/deploy-check-ca.pem"  # in the root
+
+
+def mirror(sources=APT_SOURCES, listing=Path("/etc/apt/sources.list")):
+    """The Debian archive this machine's own apt uses (deb822 .sources files, else
+    the one-line sources.list): a root is made from what the machine may reach."""
+    for path in sorted(sources.glob("*.sources")) if sources.is_dir() else ():
+        for stanza in path.read_text().split("\n\n"):
+            fields = dict(line.split(":", 1) for line in stanza.splitlines()
+                          if ":" in line and not line.lstrip().startswith("#"))
+            if "deb" in fields.get("Types", "").split():
+                for uri in fields.get("URIs", "").split():
+                    if uri.rstrip("/").endswith("/debian"):
+                        return uri
+    if listing.is_file():
+        for line in listing.read_text().splitlines():
+            words = [word for word in line.split() if not word.startswith("[")]
+            if words[:1] == ["deb"] and len(words) > 1 and words[1].rstrip("/").endswith("/debian"):
+                return words[1]
+    raise SystemExit("deploy-check: this machine's apt names no Debian archive "
+                     f"(looked in {sources}/*.sources and {listing}): debootstrap needs one")
 
 
 @dataclass(frozen=True)
@@ -64,7 +84,7 @@ def cached(base):
     if base.packages:
         command.append("--include=" + ",".join(base.packages))
     print(f"making the {base.name} root with debootstrap (once; cached in {CACHE})")
-    made = subprocess.run(command + [base.suite, str(partial), MIRROR], capture_output=True, text=True)
+    made = subprocess.run(command + [base.suite, str(partial), mirror()], capture_output=True, text=True)
     if made.returncode != 0:
         raise DeployError(f"debootstrap {base.suite} failed: {made.stdout[-2000:]}{made.stderr[-2000:]}")
     partial.rename(target)
