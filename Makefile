@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 export PATH := $(abspath $(VENV)/bin):$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test browser-test journey-test student-env bench release catalogues edition corpus-chinese untranslated gradescope deploy-check clean
+.PHONY: demo test browser-test journey-test student-env bench redteam release catalogues edition corpus-chinese untranslated gradescope deploy-check clean
 
 # uv installs the ~150 pinned packages in seconds where pip takes over a minute.
 # --compile-bytecode: where PYTHONDONTWRITEBYTECODE is set (as on some CI
@@ -99,6 +99,14 @@ journey-test: $(STAMP)
 # BENCH=--only-service: the check service's part alone (bench/service.py, about 25 minutes).
 bench: $(STAMP)
 	$(VENV)/bin/python -m bench $(BENCH)
+
+# The red team's attacks (bench/redteam/attacks: each with its honest twin), graded
+# by this kit: points against the twin, exit status, seconds, peak memory, what is
+# left running or on disk, a neighbour's slowdown. Not part of `make test` (about
+# 15 minutes, and one attack runs until it is killed); ATTACKS=NAME... picks some.
+REDTEAM_OUT ?= redteam.json
+redteam: $(STAMP)
+	$(VENV)/bin/python bench/redteam/run.py . $(REDTEAM_OUT) $(ATTACKS)
 
 # Regenerates release/ from source/ with the real nbgrader (without --force it
 # silently keeps a stale release), then the Chinese edition from the English
