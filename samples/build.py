@@ -45,18 +45,19 @@ WRITTEN = ("Each weight's input has a variance of about 33, the bias's input is 
            "2/33 = 0.06 the weight steps overshoot more each time and the loss explodes.")
 
 
-def notebook(functions=None, *, extra_cells=(), solved=True, written=None):
+def notebook(functions=None, *, extra_cells=(), solved=True, written=None, release=RELEASE):
     """A submission as a notebook dict.
 
     functions: {name: source} replacing the named answer cells.
     extra_cells: sources of code cells appended at the end (helpers, experiments, tricks).
     solved: start from the lesson's solutions (True) or from the release's stubs (False).
     written: the answer to the written question (None keeps the release's placeholder).
+    release: the release notebook to fill (another kit's, to measure that kit).
     """
     unknown = set(functions or {}) - set(contract.FUNCTIONS)
     if unknown:
         raise ValueError(f"not student functions: {sorted(unknown)}")
-    nb = copy.deepcopy(_load(RELEASE))
+    nb = copy.deepcopy(_load(release))
     answers = dict(solutions()) if solved else {}
     answers.update(functions or {})
     if written is not None:

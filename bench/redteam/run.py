@@ -6,7 +6,7 @@ usage: python3 run.py KIT_DIR OUT.json [ATTACK ...]
 Each attacks/NAME.py holds the code of the answer cells it replaces (CELLS), the
 honest twin's cells (TWIN, for a points attack), cells it appends (EXTRA) and
 optionally a hook that edits the notebook (hook(nb)). Cells left alone hold the
-lesson's answers (attacks/_base.py). The notebook is built from
+lesson's answers (the kit's source notebook, through samples.build). The notebook is built from
 KIT_DIR/release/simple_nn/simple_nn.ipynb: answer cells are the code cells whose
 metadata.nbgrader.grade_id is a function's name.
 
@@ -16,7 +16,6 @@ sandbox groups nest beneath it), processes of the kit left running, files left i
 the temporary folder and in the kit, cgroups left. For neighbour attacks, the seconds an honest
 notebook takes graded beside the attack, against alone. At most 2 jobs at once.
 """
-import copy
 import importlib.util
 import json
 import os
@@ -30,7 +29,6 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ATTACKS = HERE / "attacks"
-FUNCTIONS = ("generate_data", "init_params", "predict", "l2_loss", "compute_gradients", "update_params", "train")
 DEFAULT_LIMIT = 240  # seconds before run.py kills a grade (recorded as "killed")
 MEMORY_ROOT = None
 KEEP_OUTPUT = 4000  # characters of stdout/stderr kept in the record
@@ -65,19 +63,11 @@ def base():
 
 
 def build(kit, cells, extra=(), hook=None):
-    release = json.loads((Path(kit) / "release" / "simple_nn" / "simple_nn.ipynb").read_text(encoding="utf-8"))
-    nb = copy.deepcopy(release)
+    """The kit's release with the lesson's answers, the attack's cells in their place (None: a stub)."""
     b = base()
-    answers = dict(b.SOLUTIONS)
-    for name, source in (cells or {}).items():
-        answers[name] = b.STUB.format(name=name) if source is None else source
-    for cell in nb["cells"]:
-        grade_id = (cell.get("metadata", {}).get("nbgrader") or {}).get("grade_id")
-        if cell.get("cell_type") == "code" and grade_id in FUNCTIONS:
-            cell["source"] = answers[grade_id]
-    for number, source in enumerate(extra or ()):
-        nb["cells"].append({"cell_type": "code", "execution_count": None, "id": f"added-{number}",
-                            "metadata": {}, "outputs": [], "source": source})
+    functions = {name: b.STUB.format(name=name) if source is None else source for name, source in (cells or {}).items()}
+    release = Path(kit) / "release" / "simple_nn" / "simple_nn.ipynb"
+    nb = b.notebook(functions, extra_cells=extra or (), release=release)
     if hook is not None:
         hook(nb)
     return nb
