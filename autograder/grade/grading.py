@@ -150,7 +150,7 @@ ANSWER_ERRORS = (ArithmeticError, ValueError, TypeError, LookupError, AttributeE
 
 
 def _read_from_an_answer(error):
-    return isinstance(error, ANSWER_ERRORS) and not isinstance(error, (NameError, ImportError))
+    return isinstance(error, ANSWER_ERRORS)
 
 
 def _tag(item):
